@@ -1,0 +1,141 @@
+// zkd: `zkd [-Dname=value ...] [--check-config] path/to/zoo.cfg`, the way
+// `QuorumPeerMain zoo.cfg` starts ZooKeeper.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "zkd/server/config.h"
+#include "zkd/server/log.h"
+#include "zkd/server/runtime.h"
+#include "zkd/server/server.h"
+#include "zkd/server/version.h"
+
+namespace {
+
+void usage() {
+  std::cerr << "usage: zkd [-Dname=value ...] [--check-config] zoo.cfg\n";
+}
+
+// dataDir/myid, when present, names this server (as in ZooKeeper).
+bool read_myid(const std::string& data_dir, int64_t* id, std::string* error) {
+  std::ifstream in(data_dir + "/myid");
+  if (!in) return true;
+  std::string text;
+  in >> text;
+  try {
+    size_t pos;
+    *id = std::stoll(text, &pos);
+    if (pos != text.size() || *id < 0 || *id > 255) throw std::invalid_argument("range");
+  } catch (...) {
+    *error = data_dir + "/myid: expected an integer server id in [0, 255], got '" + text + "'";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace zkd::server;
+  std::vector<std::string> defines;
+  std::string config_path;
+  bool check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("-D", 0) == 0) {
+      defines.push_back(a.substr(2));
+    } else if (a == "--check-config") {
+      check_only = true;
+    } else if (a == "--version") {
+      std::cout << zkd::kVersionLine << "\n";
+      return 0;
+    } else if (a == "-h" || a == "--help") {
+      usage();
+      return 0;
+    } else if (config_path.empty() && a[0] != '-') {
+      config_path = a;
+    } else {
+      std::cerr << "zkd: unexpected argument '" << a << "'\n";
+      usage();
+      return 2;
+    }
+  }
+  if (config_path.empty()) {
+    usage();
+    return 2;
+  }
+  ServerConfig config;
+  ConfigResult parsed = load_config(config_path, defines, &config);
+  for (const auto& w : parsed.warnings) std::cerr << "zkd: warning: " << w << "\n";
+  if (!parsed.ok) {
+    std::cerr << "zkd: " << parsed.error << "\n";
+    return 2;
+  }
+  std::string error;
+  if (!read_myid(config.data_dir, &config.server_id, &error)) {
+    std::cerr << "zkd: " << error << "\n";
+    return 2;
+  }
+  if (check_only) {
+    std::cout << config_path << ": OK\n";
+    return 0;
+  }
+  if (!zkd::log::init(config.log_dir, config.log_level)) {
+    std::cerr << "zkd: cannot open log file in " << config.log_dir << "; logging to stderr\n";
+  }
+  for (const auto& w : parsed.warnings) zkd::log::warn(w);
+
+  // Signals go to a dedicated thread: SIGTERM/SIGINT stop, SIGHUP reopens the log.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Server server(config);
+  Runtime runtime(config, server);
+  if (!runtime.start(&error)) {
+    zkd::log::error(error);
+    std::cerr << "zkd: " << error << "\n";
+    return 1;
+  }
+  zkd::log::info(std::string(zkd::kVersionLine) + " serving on " + config.client_address + ":" +
+                 std::to_string(server.bound_port()) + ", dataDir " + config.data_dir);
+  for (const auto& [k, v] : config.describe()) zkd::log::info("config " + k + "=" + v);
+
+  std::thread signal_thread([&] {
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&signals, &sig) != 0) continue;
+      if (sig == SIGHUP) {
+        zkd::log::reopen();
+        zkd::log::info("SIGHUP: log file reopened");
+        continue;
+      }
+      zkd::log::info(std::string("received ") + strsignal(sig) + ", shutting down");
+      server.stop();
+      // Watchdog: a clean shutdown is bounded.
+      std::thread([] {
+        sleep(10);
+        zkd::log::error("shutdown took longer than 10 s; exiting");
+        _exit(1);
+      }).detach();
+      return;
+    }
+  });
+  server.run();
+  runtime.stop();
+  zkd::log::info("zkd stopped");
+  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+  return 0;
+}

@@ -1,0 +1,138 @@
+// Checkpoint records and recovery: how the state thread's tree and sessions are written
+// to and read back from the store.
+//
+// Record format (jute-encoded, first int32 = kind):
+//   kNodeRecord:    path, data, acl, czxid, mzxid, ctime, mtime, version, cversion,
+//                   aversion, ephemeral_owner, pzxid
+//   kSessionRecord: session id, timeout_ms
+// Nodes come parents-first so restore() always finds the parent.
+#include <cinttypes>
+
+#include "zkd/proto/ops.h"
+#include "zkd/server/log.h"
+#include "zkd/server/server.h"
+#include "zkd/storage/store.h"
+
+namespace zkd::server {
+
+namespace {
+constexpr int32_t kNodeRecord = 1;
+constexpr int32_t kSessionRecord = 2;
+}  // namespace
+
+std::vector<std::string> Server::checkpoint_records() const {
+  std::vector<std::string> records;
+  records.reserve(static_cast<size_t>(tree_.node_count()) + sessions_.size());
+  tree_.for_each_preorder([&](const std::string& path, const tree::Node& n) {
+    std::string rec;
+    rec.reserve(96 + path.size() + n.data.size());
+    proto::Writer w(&rec);
+    w.i32(kNodeRecord);
+    w.bytes(path);
+    w.bytes(n.data);
+    proto::write(w, *n.acl);
+    w.i64(n.czxid);
+    w.i64(n.mzxid);
+    w.i64(n.ctime);
+    w.i64(n.mtime);
+    w.i32(n.version);
+    w.i32(n.cversion);
+    w.i32(n.aversion);
+    w.i64(n.ephemeral_owner);
+    w.i64(n.pzxid);
+    records.push_back(std::move(rec));
+  });
+  // Sessions in id order: the checkpoint is the same bytes for the same state.
+  std::map<int64_t, int32_t> sessions;
+  for (const auto& [id, s] : sessions_.all()) sessions[id] = s.timeout_ms;
+  for (const auto& [id, timeout] : sessions) {
+    std::string rec;
+    proto::Writer w(&rec);
+    w.i32(kSessionRecord);
+    w.i64(id);
+    w.i32(timeout);
+    records.push_back(std::move(rec));
+  }
+  return records;
+}
+
+bool Server::recover(storage::Store* store, std::string* error) {
+  int64_t now = now_ms();
+  bool bad = false;
+  storage::Status st = store->load_checkpoint([&](std::string_view record) {
+    if (bad) return;
+    proto::Reader r(record);
+    int32_t kind = r.i32();
+    if (kind == kNodeRecord) {
+      std::string path = r.bytes();
+      tree::Node n;
+      n.data = r.bytes();
+      proto::ACLs acl;
+      proto::read(r, acl);
+      n.czxid = r.i64();
+      n.mzxid = r.i64();
+      n.ctime = r.i64();
+      n.mtime = r.i64();
+      n.version = r.i32();
+      n.cversion = r.i32();
+      n.aversion = r.i32();
+      n.ephemeral_owner = r.i64();
+      n.pzxid = r.i64();
+      if (!r.at_end() || (path != "/" && !tree_.find(std::string(tree::DataTree::parent(path))))) {
+        bad = true;
+        return;
+      }
+      n.acl = tree_.intern(acl);
+      tree_.restore(path, std::move(n));
+    } else if (kind == kSessionRecord) {
+      int64_t id = r.i64();
+      int32_t timeout = r.i32();
+      if (!r.at_end()) {
+        bad = true;
+        return;
+      }
+      sessions_.add(id, timeout, now);
+    } else {
+      bad = true;
+    }
+  });
+  if (!st.ok || bad) {
+    *error = st.ok ? "checkpoint " + std::to_string(store->checkpoint_zxid()) + " has a malformed record"
+                   : st.message;
+    return false;
+  }
+  applied_zxid_ = store->checkpoint_zxid();
+  last_checkpoint_zxid_ = applied_zxid_;
+  txn::Applier replayer(tree_, nullptr);
+  int64_t replayed = 0;
+  st = store->replay_log(applied_zxid_, [&](int64_t zxid, std::string_view bytes) {
+    if (bad) return;
+    txn::Txn t;
+    if (!txn::decode(bytes, &t) || t.zxid != zxid || zxid <= applied_zxid_) {
+      bad = true;
+      *error = "log entry at zxid " + std::to_string(zxid) + " does not decode as a Txn";
+      return;
+    }
+    replayer.apply(t);
+    if (t.type == proto::op::kCreateSession) sessions_.add(t.session_id, t.timeout_ms, now);
+    if (t.type == proto::op::kCloseSession) sessions_.remove(t.session_id);
+    applied_zxid_ = zxid;
+    ++replayed;
+  });
+  if (!st.ok || bad) {
+    if (!st.ok) *error = st.message;
+    return false;
+  }
+  next_zxid_ = applied_zxid_ + 1;
+  // Sessions that were live got a full timeout from now to reconnect (as ZooKeeper);
+  // ephemerals of those that do not are deleted when they expire.
+  char buf[160];
+  std::snprintf(buf, sizeof buf,
+                "recovered zxid 0x%" PRIx64 ": checkpoint 0x%" PRIx64 " + %" PRId64
+                " log entries, %" PRId64 " znodes, %zu sessions",
+                applied_zxid_, store->checkpoint_zxid(), replayed, tree_.node_count(), sessions_.size());
+  log::info(buf);
+  return true;
+}
+
+}  // namespace zkd::server
