@@ -1,15 +1,25 @@
-// GroupCommitter: the storage thread. The state thread submits Txns as they are prepped;
-// this thread takes everything queued, appends it as one batch (one SQLite transaction,
-// one fsync) and then reports the highest durable zxid back through a callback.
+// GroupCommitter: the storage threads. The state thread submits Txns as they are prepped;
+// the commit thread takes everything queued, appends it as one batch (one SQLite
+// transaction, one fsync) and then reports the highest durable zxid through a callback.
+// Checkpoints are written by a second thread, so a large checkpoint does not stall
+// group commit (the Store serializes log and state separately).
 //
-// Thread-safety: submit(), request_checkpoint() and stop() may be called from any thread.
-// The on_durable callback runs on the storage thread; it must only hand off (e.g. push
-// to a queue and write an eventfd), never touch state-thread data.
+// Thread-safety: submit(), request_checkpoint(), stop() and stats() may be called from any
+// thread. on_durable and on_failure run on the storage threads; they must only hand off
+// (e.g. push to a queue and write an eventfd), never touch state-thread data.
 //
 // Bounded: at most max_batch entries per batch; submit() blocks when max_queued entries
-// are waiting (back-pressure to the state thread instead of unbounded growth).
-// Fail-stop: after a failed append the committer stops appending and calls on_failure
-// once with the store's message; later submits are dropped (their writes never ack).
+// are waiting (back-pressure to the state thread instead of unbounded growth). At most
+// one checkpoint waits behind the one being written: a newer request replaces an older
+// waiting one (only the newest state matters).
+// Ordering: on_durable is called with strictly increasing zxids, after the entries up to
+// that zxid are durable. A checkpoint is written only after every entry submitted before
+// its request is durable.
+// Fail-stop: after a failed append or checkpoint the committer stops writing and calls
+// on_failure once with the store's message; later submits are dropped (their writes never
+// ack).
+// stop() (and the destructor) writes everything already submitted and any requested
+// checkpoint, then joins both threads.
 #pragma once
 
 #include <condition_variable>
@@ -17,6 +27,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,34 +42,49 @@ class GroupCommitter {
     size_t max_batch = 1000;
     size_t max_queued = 100000;
   };
+  struct Stats {
+    int64_t batches = 0;      // append calls made
+    int64_t entries = 0;      // entries made durable
+    int64_t checkpoints = 0;  // checkpoints written
+    int64_t queued = 0;       // entries waiting now
+  };
   GroupCommitter(Store* store, Options options, std::function<void(int64_t durable_zxid)> on_durable,
                  std::function<void(const std::string& message)> on_failure);
   ~GroupCommitter();  // stops and joins
 
   void submit(LogEntry entry);
-  // Writes a checkpoint on the storage thread, after everything submitted before it.
-  // `records` must describe the state as of `zxid`.
+  // Writes a checkpoint on the checkpoint thread, after everything submitted before it is
+  // durable. `records` must describe the state as of `zxid`.
   void request_checkpoint(int64_t zxid, std::vector<std::string> records);
   void stop();
+  Stats stats() const;
 
  private:
-  void run();
-  Store* store_;
-  Options options_;
-  std::function<void(int64_t)> on_durable_;
-  std::function<void(const std::string&)> on_failure_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::condition_variable space_cv_;
-  std::deque<LogEntry> queue_;
   struct PendingCheckpoint {
     int64_t zxid;
     std::vector<std::string> records;
+    int64_t after_seq;  // entries submitted before the request
   };
-  std::deque<PendingCheckpoint> checkpoints_;
-  bool stopping_ = false;
-  bool failed_ = false;
-  std::thread thread_;
+  void run_commits();
+  void run_checkpoints();
+  void report_failure(const std::string& message);
+
+  Store* store_;
+  const Options options_;
+  std::function<void(int64_t)> on_durable_;
+  std::function<void(const std::string&)> on_failure_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;           // work for either thread, or stop
+  std::condition_variable space_cv_;     // room in queue_
+  std::deque<LogEntry> queue_;           // GUARDED_BY(mu_)
+  int64_t submitted_seq_ = 0;            // GUARDED_BY(mu_)
+  int64_t durable_seq_ = 0;              // GUARDED_BY(mu_)
+  std::optional<PendingCheckpoint> pending_checkpoint_;  // GUARDED_BY(mu_)
+  Stats stats_;                          // GUARDED_BY(mu_)
+  bool stopping_ = false;                // GUARDED_BY(mu_)
+  bool failed_ = false;                  // GUARDED_BY(mu_)
+  std::thread commit_thread_;
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace zkd::storage

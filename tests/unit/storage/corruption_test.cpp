@@ -1,0 +1,186 @@
+// Corruption: a corrupt log tail is truncated; corruption elsewhere fails the open (or
+// the checkpoint load), names the file and record, and moves the file aside.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "test_util.h"
+#include "zkd/storage/log.h"
+#include "zkd/storage/meta_table.h"
+
+namespace zkd::storage {
+namespace {
+
+using testing::config_for;
+using testing::entries;
+using testing::must_open;
+using testing::replay_all;
+using testing::sql;
+using testing::TempDir;
+
+class Corruption : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    set_log_sink([this](LogLevel level, const std::string& line) {
+      if (level != LogLevel::kInfo) warnings_.push_back(line);
+    });
+  }
+  void TearDown() override { set_log_sink(nullptr); }
+
+  void make_store(int64_t last_zxid, int64_t checkpoint_zxid = 0) {
+    auto s = must_open(config_for(dir_));
+    ASSERT_TRUE(s->append(entries(1, last_zxid)).ok);
+    if (checkpoint_zxid > 0) {
+      std::vector<std::string> recs;
+      for (int i = 0; i < 20000; ++i) recs.push_back(std::string(120, 'a' + i % 26));
+      ASSERT_TRUE(s->write_checkpoint(checkpoint_zxid, recs).ok);
+    }
+  }
+  std::string log_db() { return dir_ / "zkd-log.db"; }
+  std::string state_db() { return dir_ / "zkd-state.db"; }
+
+  TempDir dir_;
+  std::vector<std::string> warnings_;
+};
+
+TEST_F(Corruption, CorruptTailChecksumIsTruncatedOnReopen) {
+  make_store(10);
+  ASSERT_EQ(sql(log_db(), "UPDATE log SET crc = crc + 1 WHERE zxid = 10"), SQLITE_OK);
+  auto s = must_open(config_for(dir_));
+  auto log = replay_all(s.get());
+  ASSERT_EQ(log.size(), 9u);
+  EXPECT_EQ(log.back().first, 9);
+  EXPECT_EQ(s->last_logged_zxid(), 9);
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_NE(warnings_[0].find("truncated a corrupt log tail of 1 entries (zxid 0xa"),
+            std::string::npos)
+      << warnings_[0];
+  EXPECT_TRUE(s->append(entries(10, 10)).ok);
+}
+
+TEST_F(Corruption, TornTailBlobsAreTruncatedOnReopen) {
+  make_store(10);
+  // The last two records lose their final bytes, as a torn write would leave them.
+  ASSERT_EQ(sql(log_db(), "UPDATE log SET txn = substr(txn, 1, 3) WHERE zxid >= 9"), SQLITE_OK);
+  auto s = must_open(config_for(dir_));
+  EXPECT_EQ(replay_all(s.get()).size(), 8u);
+  EXPECT_EQ(s->last_logged_zxid(), 8);
+  EXPECT_EQ(testing::sql_int(log_db(), "SELECT count(*) FROM log"), 8);
+}
+
+TEST_F(Corruption, MidLogCorruptionFailsOpenAndMovesTheFileAside) {
+  make_store(10);
+  ASSERT_EQ(sql(log_db(), "UPDATE log SET txn = 'garbage' WHERE zxid = 5"), SQLITE_OK);
+  Status st;
+  EXPECT_EQ(open_store(config_for(dir_), &st), nullptr);
+  EXPECT_NE(st.message.find(log_db()), std::string::npos) << st.message;
+  EXPECT_NE(st.message.find("zxid 0x5 "), std::string::npos) << st.message;
+  EXPECT_NE(st.message.find("moved aside to " + log_db() + ".corrupt-1"), std::string::npos)
+      << st.message;
+  EXPECT_FALSE(std::filesystem::exists(log_db()));
+  ASSERT_TRUE(std::filesystem::exists(log_db() + ".corrupt-1"));
+  // The moved file still holds every row for the operator.
+  EXPECT_EQ(testing::sql_int(log_db() + ".corrupt-1", "SELECT count(*) FROM log"), 10);
+  // And the server does not silently start without its log.
+  EXPECT_EQ(open_store(config_for(dir_), &st), nullptr);
+  EXPECT_NE(st.message.find("missing"), std::string::npos) << st.message;
+}
+
+TEST_F(Corruption, SecondCorruptFileGetsTheNextSuffix) {
+  make_store(3);
+  std::ofstream(log_db() + ".corrupt-1") << "earlier";
+  ASSERT_EQ(sql(log_db(), "UPDATE log SET crc = 0 WHERE zxid = 1"), SQLITE_OK);
+  Status st;
+  EXPECT_EQ(open_store(config_for(dir_), &st), nullptr);
+  EXPECT_TRUE(std::filesystem::exists(log_db() + ".corrupt-2")) << st.message;
+}
+
+TEST_F(Corruption, GarbageLogFileIsMovedAside) {
+  make_store(3);
+  {
+    std::ofstream out(log_db(), std::ios::trunc | std::ios::binary);
+    out << std::string(8192, '\x5a');
+  }
+  std::filesystem::remove(log_db() + "-wal");
+  Status st;
+  EXPECT_EQ(open_store(config_for(dir_), &st), nullptr);
+  EXPECT_NE(st.message.find("SQLITE_NOTADB"), std::string::npos) << st.message;
+  EXPECT_TRUE(std::filesystem::exists(log_db() + ".corrupt-1"));
+}
+
+TEST_F(Corruption, CorruptCheckpointChunkFailsLoadAndMovesStateAside) {
+  make_store(10, 10);
+  ASSERT_EQ(sql(state_db(), "UPDATE checkpoint_chunk SET data = CAST(zeroblob(length(data)) "
+                            "AS BLOB) WHERE seq = 1"),
+            SQLITE_OK);
+  auto s = must_open(config_for(dir_));  // headers are fine; chunks are checked on load
+  int64_t loaded = 0;
+  Status st = s->load_checkpoint([&](std::string_view) { ++loaded; });
+  ASSERT_FALSE(st.ok);
+  EXPECT_NE(st.message.find(state_db()), std::string::npos) << st.message;
+  EXPECT_NE(st.message.find("checkpoint zxid 0xa chunk 1: fails its CRC check"),
+            std::string::npos)
+      << st.message;
+  EXPECT_NE(st.message.find("moved aside to " + state_db() + ".corrupt-1"), std::string::npos)
+      << st.message;
+  EXPECT_TRUE(s->failed());
+  EXPECT_FALSE(s->append(entries(11, 11)).ok);
+  s.reset();
+  EXPECT_TRUE(std::filesystem::exists(state_db() + ".corrupt-1"));
+  EXPECT_FALSE(std::filesystem::exists(state_db()));
+  Status again;
+  EXPECT_EQ(open_store(config_for(dir_), &again), nullptr);
+  EXPECT_NE(again.message.find("zkd-state.db is missing"), std::string::npos) << again.message;
+}
+
+TEST_F(Corruption, MissingCheckpointChunkIsDetected) {
+  make_store(10, 10);
+  ASSERT_EQ(sql(state_db(), "DELETE FROM checkpoint_chunk WHERE seq = (SELECT max(seq) FROM "
+                            "checkpoint_chunk)"),
+            SQLITE_OK);
+  auto s = must_open(config_for(dir_));
+  Status st = s->load_checkpoint([](std::string_view) {});
+  ASSERT_FALSE(st.ok);
+  EXPECT_NE(st.message.find("ends early"), std::string::npos) << st.message;
+}
+
+TEST_F(Corruption, CorruptCheckpointHeaderFailsOpen) {
+  make_store(10, 10);
+  ASSERT_EQ(sql(state_db(), "UPDATE checkpoint SET record_count = 5"), SQLITE_OK);
+  Status st;
+  EXPECT_EQ(open_store(config_for(dir_), &st), nullptr);
+  EXPECT_NE(st.message.find("checkpoint zxid 0xa header fails its CRC check"), std::string::npos)
+      << st.message;
+  EXPECT_TRUE(std::filesystem::exists(state_db() + ".corrupt-1"));
+}
+
+TEST_F(Corruption, CorruptMetaRowFailsOpen) {
+  {
+    auto s = must_open(config_for(dir_));
+    ASSERT_TRUE(s->set_meta("current_epoch", "4").ok);
+  }
+  ASSERT_EQ(sql(state_db(), "UPDATE meta SET value = '5' WHERE key = 'current_epoch'"),
+            SQLITE_OK);
+  Status st;
+  EXPECT_EQ(open_store(config_for(dir_), &st), nullptr);
+  EXPECT_NE(st.message.find("meta row 'current_epoch' fails its CRC check"), std::string::npos)
+      << st.message;
+}
+
+TEST_F(Corruption, NewerFormatVersionIsRefusedNotMovedAside) {
+  make_store(2);
+  // As a newer zkd would have written it, CRC included.
+  std::string crc = std::to_string(meta_crc("format_version", "99"));
+  ASSERT_EQ(sql(log_db(), "UPDATE meta SET value = '99', crc = " + crc +
+                              " WHERE key = 'format_version'"),
+            SQLITE_OK);
+  Status st;
+  EXPECT_EQ(open_store(config_for(dir_), &st), nullptr);
+  EXPECT_NE(st.message.find("format_version 99 is not supported"), std::string::npos)
+      << st.message;
+  EXPECT_TRUE(std::filesystem::exists(log_db()));
+  EXPECT_FALSE(std::filesystem::exists(log_db() + ".corrupt-1"));
+}
+
+}  // namespace
+}  // namespace zkd::storage

@@ -1,0 +1,44 @@
+#include "zkd/storage/chunk.h"
+
+#include "zkd/storage/crc32c.h"
+
+namespace zkd::storage {
+
+void append_record(std::string* chunk, std::string_view record) {
+  uint64_t n = record.size();
+  while (n >= 0x80) {
+    chunk->push_back(static_cast<char>((n & 0x7F) | 0x80));
+    n >>= 7;
+  }
+  chunk->push_back(static_cast<char>(n));
+  chunk->append(record);
+}
+
+int64_t for_each_record(std::string_view chunk, const std::function<void(std::string_view)>& fn) {
+  const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
+  const auto* end = p + chunk.size();
+  int64_t count = 0;
+  while (p < end) {
+    uint64_t n = 0;
+    int shift = 0;
+    while (true) {
+      if (p == end || shift > 63) return -1;
+      unsigned char b = *p++;
+      n |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) break;
+      shift += 7;
+    }
+    if (n > static_cast<uint64_t>(end - p)) return -1;
+    fn(std::string_view(reinterpret_cast<const char*>(p), n));
+    p += n;
+    ++count;
+  }
+  return count;
+}
+
+uint32_t chunk_crc(int64_t checkpoint_zxid, int64_t seq, int64_t record_count,
+                   std::string_view data) {
+  return crc32c_fields({checkpoint_zxid, seq, record_count}, data);
+}
+
+}  // namespace zkd::storage

@@ -1,0 +1,26 @@
+// Checkpoint chunks: many opaque records packed into one blob, each prefixed by its
+// length as an unsigned LEB128 varint. A chunk is one row of checkpoint_chunk; its CRC
+// (stored in the row) covers the checkpoint zxid, the chunk's seq, its record count and
+// the blob. Pure functions, thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace zkd::storage {
+
+// Chunks close once they reach this many bytes (a larger record gets a chunk of its own).
+constexpr size_t kChunkTargetBytes = 1 << 20;
+
+void append_record(std::string* chunk, std::string_view record);
+
+// Calls fn for each record of `chunk`. Returns the number of records, or -1 when the
+// blob does not parse exactly (a length runs past the end).
+int64_t for_each_record(std::string_view chunk, const std::function<void(std::string_view)>& fn);
+
+uint32_t chunk_crc(int64_t checkpoint_zxid, int64_t seq, int64_t record_count,
+                   std::string_view data);
+
+}  // namespace zkd::storage

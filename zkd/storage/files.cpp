@@ -1,0 +1,87 @@
+#include "zkd/storage/files.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+namespace zkd::storage {
+
+Status make_dirs(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::Error(dir + ": cannot create directory: " + ec.message());
+  return Status::Ok();
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+int64_t sqlite_files_bytes(const std::string& path) {
+  int64_t total = 0;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    struct stat st;
+    if (::stat((path + suffix).c_str(), &st) == 0) total += st.st_size;
+  }
+  return total;
+}
+
+std::string move_aside(const std::string& path, std::string* err) {
+  int n = 1;
+  while (file_exists(path + ".corrupt-" + std::to_string(n))) ++n;
+  std::string target = path + ".corrupt-" + std::to_string(n);
+  // The -wal holds committed pages of this database: it must move with it, or a new
+  // database created at `path` would replay it.
+  for (const char* suffix : {"-wal", "-shm", ""}) {
+    std::string from = path + suffix;
+    if (!file_exists(from)) continue;
+    if (::rename(from.c_str(), (target + suffix).c_str()) != 0) {
+      *err = from + ": cannot move aside to " + target + suffix + ": " + std::strerror(errno);
+      return "";
+    }
+  }
+  return target;
+}
+
+std::unique_ptr<DirLock> DirLock::acquire(const std::string& dir, Status* status) {
+  std::string path = dir + "/zkd.lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    *status = Status::Error(path + ": cannot open lock file: " + std::strerror(errno));
+    return nullptr;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int e = errno;
+    char buf[32] = {0};
+    ssize_t n = ::pread(fd, buf, sizeof(buf) - 1, 0);
+    std::string holder = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "unknown";
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    ::close(fd);
+    if (e == EWOULDBLOCK) {
+      *status = Status::Error("dataDir " + dir + " is in use by another zkd process (pid " +
+                              holder + " holds " + path + ")");
+    } else {
+      *status = Status::Error(path + ": flock: " + std::strerror(e));
+    }
+    return nullptr;
+  }
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 ||
+      ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+    *status = Status::Error(path + ": cannot write pid: " + std::strerror(errno));
+    ::close(fd);
+    return nullptr;
+  }
+  return std::unique_ptr<DirLock>(new DirLock(fd));
+}
+
+DirLock::~DirLock() { ::close(fd_); }  // closing the description releases the flock
+
+}  // namespace zkd::storage

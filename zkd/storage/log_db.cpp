@@ -1,0 +1,188 @@
+#include "zkd/storage/log_db.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "zkd/storage/crc32c.h"
+#include "zkd/storage/log.h"
+
+namespace zkd::storage {
+namespace {
+
+constexpr const char* kSchema =
+    "CREATE TABLE IF NOT EXISTS log(zxid INTEGER PRIMARY KEY, txn BLOB NOT NULL, "
+    "crc INTEGER NOT NULL);"
+    "CREATE VIEW IF NOT EXISTS log_summary AS SELECT zxid, printf('0x%x', zxid) AS zxid_hex, "
+    "zxid >> 32 AS epoch, zxid & 4294967295 AS counter, length(txn) AS bytes, crc FROM log;";
+
+uint32_t row_crc(int64_t zxid, std::string_view txn) { return crc32c_fields({zxid}, txn); }
+
+}  // namespace
+
+std::string zxid_hex(int64_t zxid) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(zxid));
+  return buf;
+}
+
+std::unique_ptr<LogDb> LogDb::open(const std::string& path, const std::string& vfs,
+                                   bool force_sync, const std::string& database_id,
+                                   Status* status, bool* corrupt) {
+  int code = 0;
+  auto db = Db::open(path, vfs, status, &code);
+  if (!db) {
+    *corrupt = is_corruption(code);
+    return nullptr;
+  }
+  std::unique_ptr<LogDb> log(new LogDb(std::move(db)));
+  Db* d = log->db();
+  std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
+                        (force_sync ? "FULL" : "OFF") +
+                        "; PRAGMA journal_size_limit=67108864;";
+  Status st = d->exec(pragmas.c_str());
+  if (st.ok) st = d->exec(kSchema);
+  if (st.ok) st = create_meta_table(d);
+  if (st.ok) st = load_meta(d, &log->meta_, corrupt);
+  if (st.ok) st = init_or_check_format(d, &log->meta_, "zkd-log", database_id);
+  if (st.ok) st = log->verify(corrupt);
+  if (!st.ok) {
+    if (!*corrupt) *corrupt = is_corruption(d->last_code());
+    d->close_without_checkpoint();  // write nothing more into a file we could not use
+    *status = st;
+    return nullptr;
+  }
+  log->insert_ = std::make_unique<Stmt>(d, "INSERT INTO log(zxid, txn, crc) VALUES(?1, ?2, ?3)");
+  if (!log->insert_->ok()) {
+    *status = Status::Error(d->error("prepare insert"));
+    return nullptr;
+  }
+  return log;
+}
+
+int64_t LogDb::purged_through() const {
+  auto it = meta_.find("purged_through_zxid");
+  return it == meta_.end() ? 0 : std::stoll(it->second);
+}
+
+Status LogDb::verify(bool* corrupt) {
+  Stmt q(db_.get(), "SELECT zxid, txn, crc FROM log ORDER BY zxid");
+  if (!q.ok()) return Status::Error(db_->error("verify log"));
+  int64_t first_bad = -1, last_bad = -1, bad_count = 0, good_after_bad = 0, good_after_zxid = 0;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    int64_t zxid = q.col_int(0);
+    bool bad = static_cast<uint32_t>(q.col_int(2)) != row_crc(zxid, q.col_blob(1));
+    if (bad) {
+      if (first_bad < 0) first_bad = zxid;
+      last_bad = zxid;
+      ++bad_count;
+    } else {
+      if (first_bad >= 0 && good_after_bad++ == 0) good_after_zxid = zxid;
+      max_zxid_ = zxid;
+    }
+  }
+  if (rc != SQLITE_DONE) {
+    *corrupt = is_corruption(rc);
+    return Status::Error(db_->error("verify log"));
+  }
+  if (first_bad < 0) return Status::Ok();
+  if (good_after_bad > 0) {
+    *corrupt = true;
+    return Status::Error(db_->path() + ": log entry zxid " + zxid_hex(first_bad) +
+                         " fails its CRC check and is followed by valid entries (first " +
+                         zxid_hex(good_after_zxid) + "); mid-log corruption");
+  }
+  // Only the end of the log is bad: the last batch, torn before it was acknowledged.
+  Stmt del(db_.get(), "DELETE FROM log WHERE zxid >= ?1");
+  if (!del.ok() || del.bind(1, first_bad).step() != SQLITE_DONE) {
+    return Status::Error(db_->error("truncate corrupt tail"));
+  }
+  log(LogLevel::kWarn, db_->path() + ": truncated a corrupt log tail of " +
+                           std::to_string(bad_count) + " entries (zxid " + zxid_hex(first_bad) +
+                           " to " + zxid_hex(last_bad) + ", CRC mismatch, never acknowledged)");
+  return Status::Ok();
+}
+
+Status LogDb::append(const std::vector<LogEntry>& batch, double* commit_ms) {
+  Status st = db_->exec("BEGIN");
+  if (!st.ok) return st;
+  for (const LogEntry& e : batch) {
+    insert_->reset().bind(1, e.zxid).bind_blob(2, e.txn).bind(3, row_crc(e.zxid, e.txn));
+    if (insert_->step() != SQLITE_DONE) {
+      st = Status::Error(db_->error("append zxid " + zxid_hex(e.zxid)));
+      insert_->reset();
+      db_->rollback_if_open();
+      return st;
+    }
+  }
+  insert_->reset();
+  auto start = std::chrono::steady_clock::now();
+  st = db_->exec("COMMIT");
+  *commit_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                   .count();
+  if (!st.ok) {
+    db_->rollback_if_open();
+    return st;
+  }
+  if (!batch.empty()) max_zxid_ = batch.back().zxid;
+  return Status::Ok();
+}
+
+Status LogDb::replay(int64_t after_zxid,
+                     const std::function<void(int64_t, std::string_view)>& fn, bool* corrupt) {
+  Stmt q(db_.get(), "SELECT zxid, txn, crc FROM log WHERE zxid > ?1 ORDER BY zxid");
+  if (!q.ok()) return Status::Error(db_->error("replay log"));
+  q.bind(1, after_zxid);
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    int64_t zxid = q.col_int(0);
+    std::string_view txn = q.col_blob(1);
+    if (static_cast<uint32_t>(q.col_int(2)) != row_crc(zxid, txn)) {
+      *corrupt = true;
+      return Status::Error(db_->path() + ": log entry zxid " + zxid_hex(zxid) +
+                           " fails its CRC check during replay");
+    }
+    fn(zxid, txn);
+  }
+  if (rc != SQLITE_DONE) {
+    *corrupt = is_corruption(rc);
+    return Status::Error(db_->error("replay log"));
+  }
+  return Status::Ok();
+}
+
+Status LogDb::truncate_after(int64_t zxid) {
+  Stmt del(db_.get(), "DELETE FROM log WHERE zxid > ?1");
+  if (!del.ok() || del.bind(1, zxid).step() != SQLITE_DONE) {
+    return Status::Error(db_->error("truncate log after " + zxid_hex(zxid)));
+  }
+  Stmt q(db_.get(), "SELECT coalesce(max(zxid), 0) FROM log");
+  if (!q.ok() || q.step() != SQLITE_ROW) return Status::Error(db_->error("read max zxid"));
+  max_zxid_ = q.col_int(0);
+  return Status::Ok();
+}
+
+Status LogDb::purge_through(int64_t zxid) {
+  if (zxid <= purged_through()) return Status::Ok();
+  Status st = db_->exec("BEGIN");
+  Stmt del(db_.get(), "DELETE FROM log WHERE zxid <= ?1");
+  if (st.ok && (!del.ok() || del.bind(1, zxid).step() != SQLITE_DONE)) {
+    st = Status::Error(db_->error("purge log through " + zxid_hex(zxid)));
+  }
+  if (st.ok) st = put_meta(db_.get(), "purged_through_zxid", std::to_string(zxid));
+  if (st.ok) st = db_->exec("COMMIT");
+  if (!st.ok) {
+    db_->rollback_if_open();
+    return st;
+  }
+  meta_["purged_through_zxid"] = std::to_string(zxid);
+  return Status::Ok();
+}
+
+int64_t LogDb::count_after(int64_t zxid) {
+  Stmt q(db_.get(), "SELECT count(*) FROM log WHERE zxid > ?1");
+  if (!q.ok() || q.bind(1, zxid).step() != SQLITE_ROW) return 0;
+  return q.col_int(0);
+}
+
+}  // namespace zkd::storage

@@ -1,0 +1,308 @@
+// The Store on two SQLite databases: dataDir/zkd-state.db (checkpoints, metadata) and
+// dataLogDir/zkd-log.db (the log). Two connections, two locks: a checkpoint is written
+// while appends continue. Lock order: state_mu_ before log_mu_.
+#include <atomic>
+#include <mutex>
+
+#include "zkd/storage/files.h"
+#include "zkd/storage/log.h"
+#include "zkd/storage/log_db.h"
+#include "zkd/storage/state_db.h"
+#include "zkd/storage/store.h"
+
+namespace zkd::storage {
+namespace {
+
+class SqliteStore : public Store {
+ public:
+  SqliteStore(const StoreConfig& config, std::unique_ptr<DirLock> lock,
+              std::unique_ptr<StateDb> state, std::unique_ptr<LogDb> log)
+      : config_(config), lock_(std::move(lock)), state_(std::move(state)), log_(std::move(log)) {
+    state_path_ = state_->db()->path();
+    log_path_ = log_->db()->path();
+    last_logged_ = std::max(log_->max_zxid(), log_->purged_through());
+    checkpoint_zxid_ = state_->newest_zxid();
+    refresh_checkpoint_stats();
+    entries_since_checkpoint_ = log_->count_after(checkpoint_zxid_);
+  }
+
+  ~SqliteStore() override {
+    if (failed_) {
+      // Leave the files exactly as they were when the failure happened.
+      if (state_) state_->db()->close_without_checkpoint();
+      if (log_) log_->db()->close_without_checkpoint();
+    }
+    state_.reset();
+    log_.reset();
+  }
+
+  int64_t checkpoint_zxid() const override { return checkpoint_zxid_; }
+  int64_t last_logged_zxid() const override { return last_logged_; }
+  bool failed() const override { return failed_; }
+
+  Status load_checkpoint(const std::function<void(std::string_view)>& fn) override {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    if (!state_) return failure_status();
+    if (state_->checkpoints().empty()) return Status::Ok();
+    bool corrupt = false;
+    Status st = state_->load(state_->newest_zxid(), fn, &corrupt);
+    if (!st.ok && corrupt) return quarantine_state(st.message);
+    if (!st.ok) return fail(st.message);
+    return st;
+  }
+
+  Status replay_log(int64_t after_zxid,
+                    const std::function<void(int64_t, std::string_view)>& fn) override {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    if (!log_) return failure_status();
+    bool corrupt = false;
+    Status st = log_->replay(after_zxid, fn, &corrupt);
+    if (!st.ok && corrupt) return quarantine_log(st.message);
+    if (!st.ok) return fail(st.message);
+    return st;
+  }
+
+  Status append(const std::vector<LogEntry>& batch) override {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    if (failed_) return failure_status();
+    int64_t prev = last_logged_;
+    for (const LogEntry& e : batch) {
+      if (e.zxid <= prev) {
+        return Status::Error(log_path_ + ": append: zxid " + zxid_hex(e.zxid) +
+                             " is not greater than " + zxid_hex(prev));
+      }
+      prev = e.zxid;
+    }
+    if (batch.empty()) return Status::Ok();
+    double ms = 0;
+    Status st = log_->append(batch, &ms);
+    if (!st.ok) return fail(st.message);
+    last_logged_ = prev;
+    std::lock_guard<std::mutex> s(stats_mu_);
+    entries_since_checkpoint_ += static_cast<int64_t>(batch.size());
+    if (config_.force_sync) {
+      ++fsync_count_;
+      fsync_total_ms_ += ms;
+      fsync_max_ms_ = std::max(fsync_max_ms_, ms);
+    }
+    return st;
+  }
+
+  Status truncate_log(int64_t after_zxid) override {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    if (failed_) return failure_status();
+    if (after_zxid < checkpoint_zxid_) {
+      return Status::Error(log_path_ + ": cannot truncate the log to " + zxid_hex(after_zxid) +
+                           ": the newest checkpoint is at " + zxid_hex(checkpoint_zxid_));
+    }
+    Status st = log_->truncate_after(after_zxid);
+    if (!st.ok) return fail(st.message);
+    last_logged_ = std::max(log_->max_zxid(), log_->purged_through());
+    std::lock_guard<std::mutex> s(stats_mu_);
+    entries_since_checkpoint_ = log_->count_after(checkpoint_zxid_);
+    return st;
+  }
+
+  Status write_checkpoint(int64_t zxid, const std::vector<std::string>& records) override {
+    int64_t purge_log_through = 0;
+    {
+      std::lock_guard<std::mutex> lock(state_mu_);
+      if (failed_) return failure_status();
+      Status st = state_->write_checkpoint(zxid, records);
+      if (st.ok && config_.autopurge) st = state_->purge(config_.snap_retain_count);
+      if (!st.ok) return fail(st.message);
+      checkpoint_zxid_ = state_->newest_zxid();
+      refresh_checkpoint_stats();
+      // The oldest retained checkpoint still needs every entry after it.
+      if (config_.autopurge) purge_log_through = state_->checkpoints().front().zxid;
+    }
+    std::lock_guard<std::mutex> lock(log_mu_);
+    if (failed_) return failure_status();
+    if (purge_log_through > 0) {
+      Status st = log_->purge_through(purge_log_through);
+      if (!st.ok) return fail(st.message);
+      last_logged_ = std::max(last_logged_.load(), log_->purged_through());
+    }
+    std::lock_guard<std::mutex> s(stats_mu_);
+    entries_since_checkpoint_ = log_->count_after(checkpoint_zxid_);
+    return Status::Ok();
+  }
+
+  std::string get_meta(const std::string& key, const std::string& dflt) const override {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    if (!state_) return dflt;
+    auto it = state_->meta().find(key);
+    return it == state_->meta().end() ? dflt : it->second;
+  }
+
+  Status set_meta(const std::string& key, const std::string& value) override {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    if (failed_) return failure_status();
+    Status st = state_->set_meta(key, value);
+    if (!st.ok) return fail(st.message);
+    return st;
+  }
+
+  StoreStats stats() const override {
+    StoreStats s;
+    {
+      std::lock_guard<std::mutex> lock(stats_mu_);
+      s.last_checkpoint_zxid = checkpoint_zxid_;
+      s.last_checkpoint_time_ms = last_checkpoint_time_ms_;
+      s.checkpoint_count = checkpoint_count_;
+      s.log_entries_since_checkpoint = entries_since_checkpoint_;
+      s.fsync_count = fsync_count_;
+      s.fsync_total_ms = fsync_total_ms_;
+      s.fsync_max_ms = fsync_max_ms_;
+      s.failure = failure_;
+    }
+    s.failed = failed_;
+    s.last_logged_zxid = last_logged_;
+    s.data_dir_bytes = sqlite_files_bytes(state_path_);
+    s.log_dir_bytes = sqlite_files_bytes(log_path_);
+    return s;
+  }
+
+ private:
+  // REQUIRES: state_mu_ held.
+  void refresh_checkpoint_stats() {
+    std::lock_guard<std::mutex> s(stats_mu_);
+    const auto& cps = state_->checkpoints();
+    checkpoint_count_ = static_cast<int64_t>(cps.size());
+    last_checkpoint_time_ms_ = cps.empty() ? 0 : cps.back().created_ms;
+  }
+
+  Status failure_status() const {
+    std::lock_guard<std::mutex> s(stats_mu_);
+    return Status::Error(failure_);
+  }
+
+  // Makes the failure sticky; the first message wins.
+  Status fail(const std::string& message) {
+    std::lock_guard<std::mutex> s(stats_mu_);
+    if (!failed_) {
+      failure_ = "storage failed (no further writes): " + message;
+      failed_ = true;
+      log(LogLevel::kError, failure_);
+    }
+    return Status::Error(failure_);
+  }
+
+  // REQUIRES: state_mu_ held. Closes the state database and moves it aside.
+  Status quarantine_state(const std::string& message) {
+    state_->db()->close_without_checkpoint();
+    state_.reset();
+    return fail(message + "; " + aside(state_path_));
+  }
+
+  // REQUIRES: log_mu_ held.
+  Status quarantine_log(const std::string& message) {
+    log_->db()->close_without_checkpoint();
+    log_.reset();
+    return fail(message + "; " + aside(log_path_));
+  }
+
+  static std::string aside(const std::string& path) {
+    std::string err;
+    std::string to = move_aside(path, &err);
+    return to.empty() ? err : "moved aside to " + to;
+  }
+
+  const StoreConfig config_;
+  std::unique_ptr<DirLock> lock_;  // released last
+  std::string state_path_, log_path_;
+  mutable std::mutex state_mu_;
+  std::unique_ptr<StateDb> state_;  // GUARDED_BY(state_mu_)
+  mutable std::mutex log_mu_;
+  std::unique_ptr<LogDb> log_;  // GUARDED_BY(log_mu_)
+  std::atomic<bool> failed_{false};
+  std::atomic<int64_t> last_logged_{0};
+  std::atomic<int64_t> checkpoint_zxid_{0};
+  mutable std::mutex stats_mu_;  // innermost lock
+  std::string failure_;
+  int64_t last_checkpoint_time_ms_ = 0;
+  int64_t checkpoint_count_ = 0;
+  int64_t entries_since_checkpoint_ = 0;
+  int64_t fsync_count_ = 0;
+  double fsync_total_ms_ = 0;
+  double fsync_max_ms_ = 0;
+};
+
+// Opens one database; on corruption moves the file aside and says where.
+template <typename T, typename OpenFn>
+std::unique_ptr<T> open_db(const std::string& path, OpenFn open, Status* status) {
+  bool corrupt = false;
+  std::unique_ptr<T> db = open(&corrupt);
+  if (!db && corrupt) {
+    std::string err;
+    std::string to = move_aside(path, &err);
+    status->message += to.empty() ? "; " + err : "; moved aside to " + to;
+    log(LogLevel::kError, status->message);
+  }
+  return db;
+}
+
+}  // namespace
+
+std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status) {
+  *status = Status::Ok();
+  const std::string log_dir = config.data_log_dir.empty() ? config.data_dir : config.data_log_dir;
+  Status st = make_dirs(config.data_dir);
+  if (st.ok) st = make_dirs(log_dir);
+  if (!st.ok) {
+    *status = st;
+    return nullptr;
+  }
+  auto lock = DirLock::acquire(config.data_dir, status);
+  if (!lock) return nullptr;
+  const std::string state_path = config.data_dir + "/zkd-state.db";
+  const std::string log_path = log_dir + "/zkd-log.db";
+  const bool state_existed = file_exists(state_path);
+  const bool log_existed = file_exists(log_path);
+  if (!state_existed && log_existed) {
+    *status = Status::Error(state_path + " is missing but " + log_path +
+                            " exists: refusing to start from a partial history (restore the "
+                            "state file, or move the log away to start empty)");
+    return nullptr;
+  }
+  auto state = open_db<StateDb>(
+      state_path,
+      [&](bool* c) { return StateDb::open(state_path, config.sqlite_vfs, status, c); }, status);
+  if (!state) return nullptr;
+  if (!log_existed && state->meta().count("log_database_id")) {
+    *status = Status::Error(log_path + " is missing but " + state_path +
+                            " has had a log: refusing to start from a partial history "
+                            "(dataLogDir changed? restore the log file)");
+    return nullptr;
+  }
+  const std::string database_id = state->meta().at("database_id");
+  auto log = open_db<LogDb>(
+      log_path,
+      [&](bool* c) {
+        return LogDb::open(log_path, config.sqlite_vfs, config.force_sync, database_id, status, c);
+      },
+      status);
+  if (!log) return nullptr;
+  const std::string log_id = log->meta().at("database_id");
+  if (log_id != database_id) {
+    *status = Status::Error(log_path + " belongs to database " + log_id + " but " + state_path +
+                            " is database " + database_id + " (dataDir/dataLogDir mixed up?)");
+    return nullptr;
+  }
+  if (!state->meta().count("log_database_id")) {
+    st = state->set_meta("log_database_id", log_id);
+    if (!st.ok) {
+      *status = st;
+      return nullptr;
+    }
+  }
+  if (log->purged_through() > state->newest_zxid()) {
+    *status = Status::Error(log_path + ": entries through " + zxid_hex(log->purged_through()) +
+                            " were purged but the newest checkpoint in " + state_path + " is " +
+                            zxid_hex(state->newest_zxid()) + ": the state cannot be rebuilt");
+    return nullptr;
+  }
+  return std::make_unique<SqliteStore>(config, std::move(lock), std::move(state), std::move(log));
+}
+
+}  // namespace zkd::storage
