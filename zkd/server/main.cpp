@@ -5,7 +5,6 @@
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -16,28 +15,12 @@
 #include "zkd/server/runtime.h"
 #include "zkd/server/server.h"
 #include "zkd/server/version.h"
+#include "zkd/storage/store.h"
 
 namespace {
 
 void usage() {
   std::cerr << "usage: zkd [-Dname=value ...] [--check-config] zoo.cfg\n";
-}
-
-// dataDir/myid, when present, names this server (as in ZooKeeper).
-bool read_myid(const std::string& data_dir, int64_t* id, std::string* error) {
-  std::ifstream in(data_dir + "/myid");
-  if (!in) return true;
-  std::string text;
-  in >> text;
-  try {
-    size_t pos;
-    *id = std::stoll(text, &pos);
-    if (pos != text.size() || *id < 0 || *id > 255) throw std::invalid_argument("range");
-  } catch (...) {
-    *error = data_dir + "/myid: expected an integer server id in [0, 255], got '" + text + "'";
-    return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -79,7 +62,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string error;
-  if (!read_myid(config.data_dir, &config.server_id, &error)) {
+  // dataDir/myid, when present, names this server (as in ZooKeeper).
+  if (access((config.data_dir + "/myid").c_str(), F_OK) == 0 &&
+      !zkd::storage::read_myid(config.data_dir, &config.server_id, &error)) {
     std::cerr << "zkd: " << error << "\n";
     return 2;
   }

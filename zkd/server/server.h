@@ -53,6 +53,7 @@ class Server {
   // Loads the checkpoint and replays the log tail. Before listen()/run().
   bool recover(storage::Store* store, std::string* error);
   void set_durability(Durability* d) { durability_ = d; }
+  void set_session_secret(uint64_t secret) { sessions_.set_secret(secret); }
   // Binds the client port. Returns false with a one-line reason.
   bool listen(std::string* error);
   int bound_port() const { return bound_port_; }
