@@ -351,6 +351,11 @@ bool Server::handle_connect(Connection& c, std::string_view frame) {
     submit_write(w, c.id);
     return true;
   }
+  // As ZooKeeper, any connection holding the session is closed first, even when this
+  // request then turns out to carry a wrong password.
+  if (auto other = conn_by_session_.find(req.sessionId); other != conn_by_session_.end()) {
+    if (other->second != c.id) close_connection(other->second, "session moved to a new connection");
+  }
   const session::Session* s = sessions_.find(req.sessionId);
   if (!s || s->closing || req.passwd != sessions_.password(req.sessionId)) {
     // Expired or invalid: timeOut 0, session 0, a zero password, then close.
@@ -358,9 +363,6 @@ bool Server::handle_connect(Connection& c, std::string_view frame) {
     c.state = Connection::State::kClosing;
     c.close_after_flush = true;
     return false;
-  }
-  if (auto other = conn_by_session_.find(req.sessionId); other != conn_by_session_.end()) {
-    if (other->second != c.id) close_connection(other->second, "session moved to a new connection");
   }
   sessions_.add(req.sessionId, timeout, now_ms());
   c.session_id = req.sessionId;
@@ -401,7 +403,27 @@ void Server::handle_request(Connection& c, std::string_view frame) {
   p.opcode = h.type;
   p.body.assign(r.pos(), r.remaining());
   p.received_ms = now_ms();
-  bool write = !txn::is_read(h.type) && h.type != op::kAuth;
+  if (!txn::is_read(h.type) && !txn::is_write(h.type) && h.type != op::kAuth) {
+    // As ZooKeeper: createSession inside a session is a marshalling error; any other
+    // unknown opcode is UNIMPLEMENTED (zxid -1) and the connection is closed after it.
+    bool fatal = h.type != op::kCreateSession;
+    ++stats_.rejected_frames["opcode"];
+    std::string reply;
+    proto::Writer w(&reply);
+    proto::write(w, proto::ReplyHeader{h.xid, fatal ? -1 : applied_zxid_,
+                                       fatal ? err::kUnimplemented : err::kMarshallingError});
+    p.zxid = -1;
+    p.done = true;
+    p.reply.swap(reply);
+    c.queue.push_back(std::move(p));
+    drain(c);
+    if (fatal && conns_.count(c.id)) {
+      c.state = Connection::State::kClosing;
+      c.close_after_flush = true;
+    }
+    return;
+  }
+  bool write = txn::is_write(h.type);
   if (write) {
     if (durability_ && durability_->failed()) {
       // Fail-stop: a failed store never acknowledges another write.
@@ -464,7 +486,11 @@ void Server::handle_auth(Connection& c, PendingRequest& r) {
   proto::AuthPacket a;
   proto::read(rd, a);
   int32_t code = err::kOk;
-  if (!rd.ok() || a.scheme != "digest" || a.auth.find(':') == std::string::npos) {
+  if (!rd.ok()) {
+    close_connection(c.id, "truncated auth packet");
+    return;
+  }
+  if (a.scheme != "digest" || a.auth.find(':') == std::string::npos) {
     code = err::kAuthFailed;
   } else {
     std::string digest = tree::digest_of(a.auth);
@@ -705,6 +731,7 @@ void Server::on_tick(int64_t now) {
     txn::WriteRequest w;
     w.opcode = op::kCloseSession;
     w.session_id = sid;
+    w.internal = true;
     w.auth = &kNoAuth;
     submit_write(w, 0);
   }
@@ -737,6 +764,7 @@ void Server::reap_containers(int64_t) {
     proto::write(w, proto::PathRequest{path, false});
     txn::WriteRequest req;
     req.opcode = op::kDeleteContainer;
+    req.internal = true;
     req.auth = &kNoAuth;
     req.body = body;
     submit_write(req, 0);

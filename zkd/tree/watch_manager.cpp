@@ -148,12 +148,14 @@ bool WatchManager::remove_watches(const std::string& path, int32_t type, Watcher
     return remove ? t.remove(path, w, modes) : t.has(path, w, modes);
   };
   switch (type) {
+    // A watcher's entry for the path in a table, whatever its mode (3.8's
+    // WatchManager.removeWatcher(path, watcher)).
     case wt::kChildren:
-      return apply(child_, kStandard);
+      return apply(child_, kStandard | kPersistent | kRecursive);
     case wt::kData:
-      return apply(data_, kStandard);
+      return apply(data_, kStandard | kPersistent | kRecursive);
     case wt::kAny: {
-      bool a = apply(child_, kStandard | kPersistent);
+      bool a = apply(child_, kStandard | kPersistent | kRecursive);
       bool b = apply(data_, kStandard | kPersistent | kRecursive);
       return a || b;
     }

@@ -49,6 +49,26 @@ int32_t check_version(int32_t current, int32_t expected) {
 
 }  // namespace
 
+bool is_write(int32_t opcode) {
+  switch (opcode) {
+    case op::kCreate:
+    case op::kCreate2:
+    case op::kCreateContainer:
+    case op::kCreateTTL:
+    case op::kDelete:
+    case op::kSetData:
+    case op::kSetACL:
+    case op::kCheck:
+    case op::kMulti:
+    case op::kReconfig:
+    case op::kCloseSession:
+    case op::kDeleteContainer:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::optional<ChangeRecord> Prepper::lookup(const std::string& path, const Overlay& overlay) const {
   if (auto it = overlay.find(path); it != overlay.end()) {
     return it->second.exists ? std::optional(it->second) : std::nullopt;
@@ -131,7 +151,7 @@ Txn Prepper::prep_op(int32_t opcode, proto::Reader& r, const WriteRequest& req, 
     case op::kCloseSession:
       return prep_close_session(req, overlay, zxid);
     case op::kDeleteContainer:
-      return prep_delete_container(r, overlay, zxid);
+      return prep_delete_container(r, req, overlay, zxid);
     case op::kReconfig:
       throw Failure(err::kReconfigDisabled);  // standalone, reconfigEnabled=false
     default:
@@ -397,10 +417,12 @@ Txn Prepper::prep_close_session(const WriteRequest& req, Overlay& overlay, int64
   return t;
 }
 
-Txn Prepper::prep_delete_container(proto::Reader& r, Overlay& overlay, int64_t zxid) {
+Txn Prepper::prep_delete_container(proto::Reader& r, const WriteRequest& req, Overlay& overlay,
+                                   int64_t zxid) {
   proto::PathRequest pr;
   proto::read(r, pr);
   if (!r.ok()) throw Failure(err::kMarshallingError);
+  if (!req.internal) throw Failure(err::kBadArguments);  // only the server's reaper sends it
   ChangeRecord node = require(pr.path, overlay);
   if (node.child_count > 0) throw Failure(err::kNotEmpty);
   std::string parent(tree::parent_of(pr.path));

@@ -25,6 +25,9 @@
 
 namespace zkd::txn {
 
+// True for the opcodes prep turns into Txns (clients' writes).
+bool is_write(int32_t opcode);
+
 struct WriteRequest {
   int32_t opcode = 0;
   int32_t cxid = 0;
@@ -32,6 +35,7 @@ struct WriteRequest {
   const tree::AuthIds* auth = nullptr;
   std::string_view body;  // the jute request record after the RequestHeader
   int32_t timeout_ms = 0;  // createSession only: the negotiated timeout
+  bool internal = false;   // asked by the server itself (expiry, container reaper)
 };
 
 struct PrepOptions {
@@ -80,7 +84,8 @@ class Prepper {
   Txn prep_check(proto::Reader& r, const WriteRequest& req, Overlay& overlay);
   Txn prep_multi(proto::Reader& r, const WriteRequest& req, Overlay& overlay, int64_t zxid);
   Txn prep_close_session(const WriteRequest& req, Overlay& overlay, int64_t zxid);
-  Txn prep_delete_container(proto::Reader& r, Overlay& overlay, int64_t zxid);
+  Txn prep_delete_container(proto::Reader& r, const WriteRequest& req, Overlay& overlay,
+                            int64_t zxid);
   void commit(Overlay& overlay, int64_t zxid);
 
   const tree::DataTree& tree_;

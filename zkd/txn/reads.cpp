@@ -40,22 +40,23 @@ std::string user_name(const proto::Id& id) {
 
 namespace {
 
-int32_t get_data(const proto::PathWatchRequest& req, ReadContext& ctx, proto::Writer& w) {
+int32_t get_data(const proto::PathWatchRequest& req, ReadContext& ctx, proto::Writer& w,
+                 bool may_watch = true) {
   const tree::Node* n = ctx.tree.find(req.path);
   if (!n) return err::kNoNode;
   if (!tree::acl_allows(*n->acl, ctx.auth, proto::perm::kRead)) return err::kNoAuth;
-  if (req.watch) ctx.watches.add_data(req.path, ctx.watcher);
+  if (req.watch && may_watch) ctx.watches.add_data(req.path, ctx.watcher);
   w.bytes(n->data);
   proto::write(w, ctx.tree.stat_of(*n));
   return err::kOk;
 }
 
 int32_t get_children(const proto::PathWatchRequest& req, ReadContext& ctx, proto::Writer& w,
-                     bool with_stat) {
+                     bool with_stat, bool may_watch = true) {
   const tree::Node* n = ctx.tree.find(req.path);
   if (!n) return err::kNoNode;
   if (!tree::acl_allows(*n->acl, ctx.auth, proto::perm::kRead)) return err::kNoAuth;
-  if (req.watch) ctx.watches.add_child(req.path, ctx.watcher);
+  if (req.watch && may_watch) ctx.watches.add_child(req.path, ctx.watcher);
   w.i32(static_cast<int32_t>(n->children.size()));
   for (auto name : n->children) w.bytes(name);
   if (with_stat) proto::write(w, ctx.tree.stat_of(*n));
@@ -96,7 +97,9 @@ int32_t multi_read(proto::Reader& r, ReadContext& ctx, proto::Writer& w) {
     }
     std::string body;
     proto::Writer bw(&body);
-    int32_t code = h.type == op::kGetData ? get_data(req, ctx, bw) : get_children(req, ctx, bw, false);
+    // ZooKeeper 3.8 ignores the watch flag of multiRead's sub-requests.
+    int32_t code = h.type == op::kGetData ? get_data(req, ctx, bw, false)
+                                          : get_children(req, ctx, bw, false, false);
     if (code == err::kOk) {
       proto::write(w, proto::MultiHeader{h.type, false, 0});
       w.raw(body);
@@ -200,6 +203,10 @@ int32_t execute_read(int32_t opcode, std::string_view body, ReadContext& ctx, st
       proto::PathTypeRequest req;
       proto::read(r, req);
       if (!r.ok()) return err::kMarshallingError;
+      // 3.8 knows only Children(1), Data(2) and Any(3) here.
+      if (req.type < proto::watcher_type::kChildren || req.type > proto::watcher_type::kAny) {
+        return err::kMarshallingError;
+      }
       if (!ctx.watches.remove_watches(req.path, req.type, ctx.watcher, opcode == op::kRemoveWatches)) {
         code = err::kNoWatcher;
       }
@@ -211,7 +218,7 @@ int32_t execute_read(int32_t opcode, std::string_view body, ReadContext& ctx, st
       if (!r.ok()) return err::kMarshallingError;
       if (req.type != proto::add_watch_mode::kPersistent &&
           req.type != proto::add_watch_mode::kPersistentRecursive) {
-        return err::kBadArguments;
+        return err::kMarshallingError;
       }
       ctx.watches.add_persistent(req.path, ctx.watcher,
                                  req.type == proto::add_watch_mode::kPersistentRecursive);

@@ -84,10 +84,13 @@ int32_t write_reply(int32_t opcode, std::string_view request_body, const ApplyRe
       continue;
     }
     int32_t type = i < types.size() ? types[i] : r.type;
-    // create2, createTTL and createContainer results are all reported as create2.
-    int32_t reported = (type == op::kCreateTTL || type == op::kCreateContainer) ? op::kCreate2 : type;
+    // As ZooKeeper 3.8 answers inside a multi: create and create2 report type create
+    // with the path only; createTTL and createContainer report create2 with path + Stat.
+    int32_t reported = type == op::kCreate2                                        ? op::kCreate
+                       : (type == op::kCreateTTL || type == op::kCreateContainer) ? op::kCreate2
+                                                                                   : type;
     proto::write(w, proto::MultiHeader{reported, false, 0});
-    if (type != op::kCheck) write_op_body(type, r, w);
+    if (type != op::kCheck) write_op_body(reported, r, w);
   }
   proto::write(w, proto::MultiHeader{-1, true, -1});
   return err::kOk;
