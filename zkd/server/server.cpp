@@ -276,7 +276,8 @@ bool Server::handle_first_bytes(Connection& c) {
   if (letters && four_letter_ && four_letter_(word, &reply)) {
     c.state = Connection::State::kClosing;
     c.in.clear();
-    queue_frame(c, reply);
+    if (c.out.empty()) dirty_.push_back(c.id);
+    c.out.append(reply);  // plain text, no frame
     c.close_after_flush = true;
     return false;
   }

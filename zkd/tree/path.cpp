@@ -33,8 +33,10 @@ uint32_t next_code_point(std::string_view s, size_t& i) {
   return cp;
 }
 
+// Java holds a code point above U+FFFF as a surrogate pair (U+D800-DFFF), which
+// PathUtils rejects; so are they here.
 bool forbidden(uint32_t cp) {
-  return cp == 0 || (cp >= 0x1 && cp <= 0x1F) || (cp >= 0x7F && cp <= 0x9F) ||
+  return cp > 0xFFFF || cp == 0 || (cp >= 0x1 && cp <= 0x1F) || (cp >= 0x7F && cp <= 0x9F) ||
          (cp >= 0xD800 && cp <= 0xF8FF) || (cp >= 0xFFF0 && cp <= 0xFFFF);
 }
 
