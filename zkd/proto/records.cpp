@@ -173,7 +173,7 @@ void write(Writer& w, const PathVersionRequest& v) {
   w.i32(v.version);
 }
 void read(Reader& r, PathWatchRequest& v) {
-  v.path = r.bytes();
+  v.path = r.bytes(&v.path_null);
   v.watch = r.boolean();
 }
 void write(Writer& w, const PathWatchRequest& v) {

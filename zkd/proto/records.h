@@ -91,6 +91,7 @@ struct PathVersionRequest {  // delete, check
 
 struct PathWatchRequest {  // exists, getData, getChildren, getChildren2
   std::string path;
+  bool path_null = false;
   bool watch = false;
 };
 

@@ -29,7 +29,11 @@ std::vector<std::string> Server::checkpoint_records() const {
     proto::Writer w(&rec);
     w.i32(kNodeRecord);
     w.bytes(path);
-    w.bytes(n.data);
+    if (n.data_null) {
+      w.null();
+    } else {
+      w.bytes(n.data);
+    }
     proto::write(w, *n.acl);
     w.i64(n.czxid);
     w.i64(n.mzxid);
@@ -66,7 +70,7 @@ bool Server::recover(storage::Store* store, std::string* error) {
     if (kind == kNodeRecord) {
       std::string path = r.bytes();
       tree::Node n;
-      n.data = r.bytes();
+      n.data = r.bytes(&n.data_null);
       proto::ACLs acl;
       proto::read(r, acl);
       n.czxid = r.i64();

@@ -521,7 +521,9 @@ void Server::execute_read(Connection& c, PendingRequest& r) {
   int32_t code = txn::execute_read(r.opcode, r.body, ctx, &body, &events);
   if (r.opcode != op::kPing) ++stats_.ops_by_name[proto::op_name(r.opcode)];
   deliver_events(events);
-  send_reply(c, r.xid, applied_zxid_, code, body, r.opcode, r.received_ms);
+  // sasl answers with zxid 0, as auth does.
+  int64_t zxid = r.opcode == op::kSasl ? 0 : applied_zxid_;
+  send_reply(c, r.xid, zxid, code, body, r.opcode, r.received_ms);
   if (r.opcode != op::kPing) stats_.read_latency.add(now_ms() - r.received_ms);
 }
 

@@ -109,7 +109,7 @@ void DataTree::unindex_owner(const std::string& path, int64_t owner) {
 }
 
 void DataTree::create(const std::string& path, std::string data, AclRef acl, int64_t owner,
-                      int32_t parent_cversion, int64_t zxid, int64_t time_ms) {
+                      int32_t parent_cversion, int64_t zxid, int64_t time_ms, bool data_null) {
   auto parent_it = nodes_.find(std::string(parent_of(path)));
   assert(parent_it != nodes_.end() && "create: parent missing; was the Txn prepped?");
   data_size_ += static_cast<int64_t>(path.size() + data.size());
@@ -117,6 +117,7 @@ void DataTree::create(const std::string& path, std::string data, AclRef acl, int
   assert(inserted && "create: node exists; was the Txn prepped?");
   Node& n = it->second;
   n.data = std::move(data);
+  n.data_null = data_null;
   n.acl = std::move(acl);
   n.czxid = n.mzxid = n.pzxid = zxid;
   n.ctime = n.mtime = time_ms;
@@ -140,10 +141,11 @@ void DataTree::remove(std::string_view path, int64_t zxid) {
 }
 
 void DataTree::set_data(std::string_view path, std::string data, int32_t version, int64_t zxid,
-                        int64_t time_ms) {
+                        int64_t time_ms, bool data_null) {
   Node& n = nodes_.at(std::string(path));
   data_size_ += static_cast<int64_t>(data.size()) - static_cast<int64_t>(n.data.size());
   n.data = std::move(data);
+  n.data_null = data_null;
   n.version = version;
   n.mzxid = zxid;
   n.mtime = time_ms;

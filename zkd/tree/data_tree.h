@@ -39,6 +39,7 @@ struct Node {
   int32_t version = 0;
   int32_t cversion = 0;  // creates under this node
   int32_t aversion = 0;
+  bool data_null = false;  // created/set with a null buffer: getData returns null
   std::set<std::string_view> children;
 };
 
@@ -61,11 +62,11 @@ class DataTree {
   // --- Mutations (apply only). REQUIRES noted preconditions; they are asserted.
   // REQUIRES: parent exists, path absent.
   void create(const std::string& path, std::string data, AclRef acl, int64_t ephemeral_owner,
-              int32_t parent_cversion, int64_t zxid, int64_t time_ms);
+              int32_t parent_cversion, int64_t zxid, int64_t time_ms, bool data_null = false);
   // REQUIRES: path exists, has no children, is not the root.
   void remove(std::string_view path, int64_t zxid);
   void set_data(std::string_view path, std::string data, int32_t version, int64_t zxid,
-                int64_t time_ms);
+                int64_t time_ms, bool data_null = false);
   void set_acl(std::string_view path, AclRef acl, int32_t aversion);
   // Restores a node from a checkpoint. Parents must be restored before children.
   void restore(const std::string& path, Node node);

@@ -118,8 +118,21 @@ void WatchManager::on_create(const std::string& path, std::vector<WatchEvent>& o
   emit(ws, proto::event::kNodeCreated, path, out);
   std::string parent(parent_of(path));
   std::set<WatcherId> cws;
-  child_.trigger(parent, cws, nullptr);
+  child_.trigger(parent, cws, recursive_on(parent));
   emit(cws, proto::event::kNodeChildrenChanged, parent, out);
+}
+
+// ZooKeeper 3.8 keeps one watch mode per (connection, path) for both tables: once a
+// connection has a recursive watch on P, its child watch on P no longer fires (and is
+// not consumed). Observed against 3.8.0; see tests/compat.
+const std::set<WatcherId>* WatchManager::recursive_on(const std::string& path) {
+  silenced_.clear();
+  auto it = data_.by_path().find(path);
+  if (it == data_.by_path().end()) return nullptr;
+  for (const auto& [w, bits] : it->second) {
+    if (bits & kRecursive) silenced_.insert(w);
+  }
+  return silenced_.empty() ? nullptr : &silenced_;
 }
 
 void WatchManager::on_delete(const std::string& path, std::vector<WatchEvent>& out) {
@@ -131,7 +144,7 @@ void WatchManager::on_delete(const std::string& path, std::vector<WatchEvent>& o
   emit(ws, proto::event::kNodeDeleted, path, out);
   std::string parent(parent_of(path));
   std::set<WatcherId> pws;
-  child_.trigger(parent, pws, nullptr);
+  child_.trigger(parent, pws, recursive_on(parent));
   emit(pws, proto::event::kNodeChildrenChanged, parent, out);
 }
 

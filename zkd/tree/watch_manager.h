@@ -82,6 +82,8 @@ class WatchManager {
  private:
   void emit(const std::set<WatcherId>& ws, int32_t type, const std::string& path,
             std::vector<WatchEvent>& out);
+  const std::set<WatcherId>* recursive_on(const std::string& path);
+  std::set<WatcherId> silenced_;
   WatchTable data_;
   WatchTable child_;
 };

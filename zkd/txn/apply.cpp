@@ -46,7 +46,8 @@ OpResult Applier::apply_op(const Txn& t, int64_t zxid, int64_t time_ms, int64_t 
       if (tree_.find(t.path) || !tree_.find(std::string(tree::DataTree::parent(t.path)))) {
         invariant_failed("create of an existing node or under a missing parent", t, t.path);
       }
-      tree_.create(t.path, t.data, tree_.intern(t.acl), t.owner, t.parent_cversion, zxid, time_ms);
+      tree_.create(t.path, t.data, tree_.intern(t.acl), t.owner, t.parent_cversion, zxid, time_ms,
+                   t.data_null);
       if (watches_) watches_->on_create(t.path, events);
       r.path = t.path;
       r.stat = tree_.stat_of(*tree_.find(t.path));
@@ -61,7 +62,7 @@ OpResult Applier::apply_op(const Txn& t, int64_t zxid, int64_t time_ms, int64_t 
     }
     case op::kSetData: {
       if (!tree_.find(t.path)) invariant_failed("setData of a missing node", t, t.path);
-      tree_.set_data(t.path, t.data, t.version, zxid, time_ms);
+      tree_.set_data(t.path, t.data, t.version, zxid, time_ms, t.data_null);
       if (watches_) watches_->on_set_data(t.path, events);
       r.stat = tree_.stat_of(*tree_.find(t.path));
       break;

@@ -211,6 +211,7 @@ Txn Prepper::prep_create(int32_t opcode, proto::Reader& r, const WriteRequest& r
   t.type = op::kCreate;
   t.path = path;
   t.data = std::move(cr.data);
+  t.data_null = cr.data_null;
   t.acl = std::move(acl);
   t.owner = owner;
   t.parent_cversion = parent_rec.cversion + 1;
@@ -268,6 +269,7 @@ Txn Prepper::prep_set_data(proto::Reader& r, const WriteRequest& req, Overlay& o
   t.type = op::kSetData;
   t.path = sr.path;
   t.data = std::move(sr.data);
+  t.data_null = sr.data_null;
   t.version = version;
   node.zxid = zxid;
   node.version = version;

@@ -46,7 +46,11 @@ int32_t get_data(const proto::PathWatchRequest& req, ReadContext& ctx, proto::Wr
   if (!n) return err::kNoNode;
   if (!tree::acl_allows(*n->acl, ctx.auth, proto::perm::kRead)) return err::kNoAuth;
   if (req.watch && may_watch) ctx.watches.add_data(req.path, ctx.watcher);
-  w.bytes(n->data);
+  if (n->data_null) {
+    w.null();
+  } else {
+    w.bytes(n->data);
+  }
   proto::write(w, ctx.tree.stat_of(*n));
   return err::kOk;
 }
@@ -163,7 +167,8 @@ int32_t execute_read(int32_t opcode, std::string_view body, ReadContext& ctx, st
     case op::kGetChildren2: {
       proto::PathWatchRequest req;
       proto::read(r, req);
-      if (!r.ok()) return err::kMarshallingError;
+      // A null path makes ZooKeeper fail while handling the request: -5.
+      if (!r.ok() || req.path_null) return err::kMarshallingError;
       code = opcode == op::kExists    ? exists(req, ctx, w)
              : opcode == op::kGetData ? get_data(req, ctx, w)
                                       : get_children(req, ctx, w, opcode == op::kGetChildren2);

@@ -33,6 +33,7 @@ struct Txn {
   // Body (by type, see above)
   std::string path;
   std::string data;
+  bool data_null = false;  // create/setData with a null buffer
   proto::ACLs acl;
   int64_t owner = 0;
   int32_t parent_cversion = 0;

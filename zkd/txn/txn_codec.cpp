@@ -4,6 +4,14 @@
 namespace zkd::txn {
 namespace {
 
+void write_data(proto::Writer& w, const Txn& t) {
+  if (t.data_null) {
+    w.null();
+  } else {
+    w.bytes(t.data);
+  }
+}
+
 void write_body(proto::Writer& w, const Txn& t);
 bool read_body(proto::Reader& r, Txn& t, int depth);
 
@@ -13,7 +21,7 @@ void write_body(proto::Writer& w, const Txn& t) {
   switch (t.type) {
     case op::kCreate:
       w.bytes(t.path);
-      w.bytes(t.data);
+      write_data(w, t);
       proto::write(w, t.acl);
       w.i64(t.owner);
       w.i32(t.parent_cversion);
@@ -24,7 +32,7 @@ void write_body(proto::Writer& w, const Txn& t) {
       break;
     case op::kSetData:
       w.bytes(t.path);
-      w.bytes(t.data);
+      write_data(w, t);
       w.i32(t.version);
       break;
     case op::kSetACL:
@@ -60,7 +68,7 @@ bool read_body(proto::Reader& r, Txn& t, int depth) {
   switch (t.type) {
     case op::kCreate:
       t.path = r.bytes();
-      t.data = r.bytes();
+      t.data = r.bytes(&t.data_null);
       proto::read(r, t.acl);
       t.owner = r.i64();
       t.parent_cversion = r.i32();
@@ -71,7 +79,7 @@ bool read_body(proto::Reader& r, Txn& t, int depth) {
       break;
     case op::kSetData:
       t.path = r.bytes();
-      t.data = r.bytes();
+      t.data = r.bytes(&t.data_null);
       t.version = r.i32();
       break;
     case op::kSetACL:
