@@ -79,7 +79,8 @@ TEST(MetricsTest, ZkdOwnMetrics) {
   for (const char* l : {"zkd_serving 1", "zkd_storage_failed 1",
                         "zkd_rejected_frames{reason=\"bad_length\"} 1",
                         "zkd_rejected_frames{reason=\"too_large\"} 0",
-                        "zkd_requests{op=\"create\"} 4", "zkd_data_dir_bytes 67109337"}) {
+                        "zkd_requests{op=\"create\"} 4", "zkd_data_dir_bytes 67109337",
+                        "zkd_max_client_cnxns 60"}) {
     EXPECT_TRUE(has_line(t, l)) << l;
   }
 }

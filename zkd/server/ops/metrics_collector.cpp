@@ -123,6 +123,10 @@ std::vector<MetricFamily> MetricsCollector::Collect() const {
             static_cast<double>(st.data_dir_bytes));
   add_value(out, "zkd_log_dir_bytes", "Bytes used under dataLogDir", MetricType::Gauge,
             static_cast<double>(st.log_dir_bytes));
+  if (auto cfg = view_.config()) {
+    add_value(out, "zkd_max_client_cnxns", "maxClientCnxns: connection limit per client IP",
+              MetricType::Gauge, cfg->max_client_cnxns);
+  }
   add_labelled(out, "zkd_rejected_frames", "Client frames rejected, by reason", "reason",
                stats->rejected_frames);
   add_labelled(out, "zkd_requests", "Requests completed, by operation", "op",
