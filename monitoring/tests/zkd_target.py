@@ -22,13 +22,19 @@ def metrics_target(exporter_path):
     if env_target:
         yield env_target
         return
-    proc = subprocess.Popen([exporter_path, "0"], stdin=subprocess.PIPE,
+    proc = subprocess.Popen([exporter_path, "--metrics-port=0"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
     try:
-        line = proc.stdout.readline().strip()
-        if not line.startswith("metrics_port="):
-            raise RuntimeError("fake exporter did not start: %r" % line)
-        yield "127.0.0.1:" + line.split("=", 1)[1]
+        ports = {}
+        for line in proc.stdout:
+            line = line.strip()
+            if line == "ready" or not line:
+                break
+            key, _, value = line.partition("=")
+            ports[key] = value
+        if "metrics_port" not in ports:
+            raise RuntimeError("fake exporter did not start: %r" % ports)
+        yield "127.0.0.1:" + ports["metrics_port"]
     finally:
         proc.stdin.close()  # the exporter exits when stdin closes
         try:
