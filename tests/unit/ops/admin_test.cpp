@@ -1,7 +1,5 @@
 // AdminServer JSON: keys per command as a live ZooKeeper 3.8.0 AdminServer returned them
 // (Jetty 9.4 + Jackson from Debian's jars), and the HTTP surface over a real socket.
-#include "zkd/server/ops/admin_commands.h"
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -11,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_server_view.h"
+#include "zkd/server/ops/admin_commands.h"
 #include "zkd/server/ops/admin_server.h"
 
 namespace zkd::ops {
@@ -80,13 +79,24 @@ TEST(AdminCommandsTest, KeysMatchZooKeeper) {
 
 TEST(AdminCommandsTest, AliasesAnswerWithPrimaryName) {
   FakeServerView view;
-  for (auto [alias, primary] : std::vector<std::pair<std::string, std::string>>{
-           {"conf", "configuration"}, {"config", "configuration"}, {"cons", "connections"},
-           {"crst", "connection_stat_reset"}, {"envi", "environment"}, {"env", "environment"},
-           {"mntr", "monitor"}, {"srvr", "server_stats"}, {"stat", "stats"},
-           {"srst", "stat_reset"}, {"wchs", "watch_summary"}, {"wchc", "watches"},
-           {"wchp", "watches_by_path"}, {"isro", "is_read_only"}, {"lsnp", "last_snapshot"},
-           {"gtmk", "get_trace_mask"}, {"icfg", "initial_configuration"}}) {
+  for (auto [alias, primary] :
+       std::vector<std::pair<std::string, std::string>>{{"conf", "configuration"},
+                                                        {"config", "configuration"},
+                                                        {"cons", "connections"},
+                                                        {"crst", "connection_stat_reset"},
+                                                        {"envi", "environment"},
+                                                        {"env", "environment"},
+                                                        {"mntr", "monitor"},
+                                                        {"srvr", "server_stats"},
+                                                        {"stat", "stats"},
+                                                        {"srst", "stat_reset"},
+                                                        {"wchs", "watch_summary"},
+                                                        {"wchc", "watches"},
+                                                        {"wchp", "watches_by_path"},
+                                                        {"isro", "is_read_only"},
+                                                        {"lsnp", "last_snapshot"},
+                                                        {"gtmk", "get_trace_mask"},
+                                                        {"icfg", "initial_configuration"}}) {
     auto o = parse(run_admin_command(alias, view).body);
     EXPECT_EQ(o->getValue<std::string>("command"), primary) << alias;
   }
@@ -99,10 +109,9 @@ TEST(AdminCommandsTest, ServerStatsNestedKeys) {
   EXPECT_EQ(keys(ss),
             sorted({"packets_sent", "packets_received", "fsync_threshold_exceed_count",
                     "client_response_stats", "data_dir_size", "log_dir_size", "provider_null",
-                    "server_state", "last_processed_zxid", "outstanding_requests",
-                    "avg_latency", "max_latency", "min_latency", "num_alive_client_connections",
-                    "uptime", "auth_failed_count", "non_mtlsremote_conn_count",
-                    "non_mtlslocal_conn_count"}));
+                    "server_state", "last_processed_zxid", "outstanding_requests", "avg_latency",
+                    "max_latency", "min_latency", "num_alive_client_connections", "uptime",
+                    "auth_failed_count", "non_mtlsremote_conn_count", "non_mtlslocal_conn_count"}));
   EXPECT_EQ(ss->getValue<double>("avg_latency"), 2.4375);
   EXPECT_EQ(ss->getValue<std::string>("server_state"), "standalone");
   EXPECT_EQ(keys(o->getObject("client_response")),
@@ -224,9 +233,9 @@ TEST(AdminCommandsTest, ConfigurationKeysInZooKeepersOrder) {
   FakeServerView view;
   std::string body = run_admin_command("conf", view).body;
   size_t last = 0;
-  for (const char* k : {"client_port", "data_dir", "data_log_dir", "tick_time",
-                        "max_client_cnxns", "min_session_timeout", "max_session_timeout",
-                        "server_id", "client_port_listen_backlog", "command", "error"}) {
+  for (const char* k : {"client_port", "data_dir", "data_log_dir", "tick_time", "max_client_cnxns",
+                        "min_session_timeout", "max_session_timeout", "server_id",
+                        "client_port_listen_backlog", "command", "error"}) {
     size_t at = body.find("\"" + std::string(k) + "\" : ");
     ASSERT_NE(at, std::string::npos) << k;
     EXPECT_GT(at, last) << k;

@@ -32,7 +32,9 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
-void on_signal(int) { g_stop = true; }
+void on_signal(int) {
+  g_stop = true;
+}
 
 bool read_exact(Poco::Net::StreamSocket& s, char* buf, int n) {
   int got = 0;
@@ -98,7 +100,8 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<zkd::ops::MetricsExporter> exporter;
   if (!metrics_port.empty()) {
-    exporter = std::make_unique<zkd::ops::MetricsExporter>(view, "127.0.0.1", port_of(metrics_port));
+    exporter =
+        std::make_unique<zkd::ops::MetricsExporter>(view, "127.0.0.1", port_of(metrics_port));
     std::printf("metrics_port=%u\n", exporter->port());
   }
   std::unique_ptr<zkd::ops::AdminServer> admin;
@@ -107,9 +110,8 @@ int main(int argc, char** argv) {
     admin->start();
     std::printf("admin_port=%u\n", admin->port());
   }
-  zkd::ops::FourLetterConfig cfg = has_whitelist
-                                       ? zkd::ops::parse_four_letter_whitelist(whitelist)
-                                       : zkd::ops::default_four_letter_config();
+  zkd::ops::FourLetterConfig cfg = has_whitelist ? zkd::ops::parse_four_letter_whitelist(whitelist)
+                                                 : zkd::ops::default_four_letter_config();
   std::unique_ptr<Poco::Net::ServerSocket> listener;
   std::thread acceptor;
   if (!fourlw_port.empty()) {

@@ -52,8 +52,8 @@ FakeServerView::FakeServerView() {
   s.summaries[std::string(metric::kReadLatency)] = read;
   s.summaries[std::string(metric::kUpdateLatency)] = update;
   s.summaries[std::string(metric::kFsyncTime)] = fsync;
-  s.requests_by_op = {{"create", 4}, {"getData", 3}, {"getChildren", 1}, {"exists", 1},
-                      {"setData", 1}, {"ping", 9}};
+  s.requests_by_op = {{"create", 4}, {"getData", 3}, {"getChildren", 1},
+                      {"exists", 1}, {"setData", 1}, {"ping", 9}};
   s.rejected_frames = {{"too_large", 0}, {"bad_length", 1}};
 
   ConnectionInfo idle;
@@ -97,7 +97,8 @@ FakeServerView::FakeServerView() {
   dump_value.connection_count = 3;
   dump_value.connection_buckets = {
       {290000, 1796166513000, {}},
-      {300000, 1796166523000,
+      {300000,
+       1796166523000,
        {{"127.0.0.1:50122", 0}, {"127.0.0.1:49656", kSid0}, {"127.0.0.1:49670", kSid1}}}};
 
   config_value.client_port = 54767;
@@ -118,7 +119,9 @@ FakeServerView::FakeServerView() {
   digests_value = {{128, 249765763861, 2}, {256, 525055100838, 2}};
 }
 
-std::optional<ServerStats> FakeServerView::stats() { return answer(mu, serving, stats_value); }
+std::optional<ServerStats> FakeServerView::stats() {
+  return answer(mu, serving, stats_value);
+}
 std::optional<std::vector<ConnectionInfo>> FakeServerView::connections() {
   return answer(mu, serving, connections_value);
 }
@@ -128,7 +131,9 @@ std::optional<WatchSummary> FakeServerView::watch_summary() {
 std::optional<std::vector<SessionWatches>> FakeServerView::watches() {
   return answer(mu, serving, watches_value);
 }
-std::optional<DumpInfo> FakeServerView::dump() { return answer(mu, serving, dump_value); }
+std::optional<DumpInfo> FakeServerView::dump() {
+  return answer(mu, serving, dump_value);
+}
 std::optional<ServerConfig> FakeServerView::config() {
   return answer(mu, serving, config_value);
 }

@@ -32,7 +32,9 @@ class FourLetterTest : public ::testing::Test {
   FourLetterConfig all = parse_four_letter_whitelist("*");
 };
 
-TEST_F(FourLetterTest, RuokIsImokWithoutNewline) { EXPECT_EQ(run("ruok"), "imok"); }
+TEST_F(FourLetterTest, RuokIsImokWithoutNewline) {
+  EXPECT_EQ(run("ruok"), "imok");
+}
 
 TEST_F(FourLetterTest, IsroIsRwOrRo) {
   EXPECT_EQ(run("isro"), "rw");
@@ -84,7 +86,8 @@ TEST_F(FourLetterTest, StatListsClientsBriefly) {
 TEST_F(FourLetterTest, ReadOnlyLineFollowsVersion) {
   view.stats_value.read_only = true;
   std::string text = run("srvr");
-  EXPECT_EQ(text.substr(text.find('\n') + 1, 47), "READ-ONLY mode; serving only read-only clients\n");
+  EXPECT_EQ(text.substr(text.find('\n') + 1, 47),
+            "READ-ONLY mode; serving only read-only clients\n");
 }
 
 TEST_F(FourLetterTest, ConsMatchesZooKeeper) {
@@ -190,9 +193,9 @@ TEST_F(FourLetterTest, EnviStartsWithEnvironmentAndVersion) {
                        0),
             0u)
       << text;
-  for (const char* key : {"\nos.name=", "\nos.arch=", "\nos.version=", "\nuser.name=",
-                          "\nuser.home=", "\nuser.dir=", "\nos.memory.free=",
-                          "\nos.memory.max=", "\nos.memory.total="}) {
+  for (const char* key :
+       {"\nos.name=", "\nos.arch=", "\nos.version=", "\nuser.name=", "\nuser.home=", "\nuser.dir=",
+        "\nos.memory.free=", "\nos.memory.max=", "\nos.memory.total="}) {
     EXPECT_NE(text.find(key), std::string::npos) << key;
   }
 }

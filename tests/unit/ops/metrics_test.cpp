@@ -36,10 +36,10 @@ TEST(MetricsTest, ZooKeeperGaugesWithoutPrefix) {
   std::string t = render(view);
   for (const char* l :
        {"znode_count 9", "watch_count 4", "ephemerals_count 2", "approximate_data_size 90",
-        "num_alive_connections 3", "outstanding_requests 0", "avg_latency 2.4375",
-        "min_latency 0", "max_latency 10", "packets_received 18", "packets_sent 17",
-        "global_sessions 2", "uptime 15846", "open_file_descriptor_count 48",
-        "max_file_descriptor_count 20000", "auth_failed_count 0", "# TYPE znode_count gauge"}) {
+        "num_alive_connections 3", "outstanding_requests 0", "avg_latency 2.4375", "min_latency 0",
+        "max_latency 10", "packets_received 18", "packets_sent 17", "global_sessions 2",
+        "uptime 15846", "open_file_descriptor_count 48", "max_file_descriptor_count 20000",
+        "auth_failed_count 0", "# TYPE znode_count gauge"}) {
     EXPECT_TRUE(has_line(t, l)) << l << "\n" << t.substr(0, 2000);
   }
 }
@@ -76,11 +76,10 @@ TEST(MetricsTest, ZkdOwnMetrics) {
   FakeServerView view;
   view.store_value.storage_failed = true;
   std::string t = render(view);
-  for (const char* l : {"zkd_serving 1", "zkd_storage_failed 1",
-                        "zkd_rejected_frames{reason=\"bad_length\"} 1",
-                        "zkd_rejected_frames{reason=\"too_large\"} 0",
-                        "zkd_requests{op=\"create\"} 4", "zkd_data_dir_bytes 67109337",
-                        "zkd_max_client_cnxns 60"}) {
+  for (const char* l :
+       {"zkd_serving 1", "zkd_storage_failed 1", "zkd_rejected_frames{reason=\"bad_length\"} 1",
+        "zkd_rejected_frames{reason=\"too_large\"} 0", "zkd_requests{op=\"create\"} 4",
+        "zkd_data_dir_bytes 67109337", "zkd_max_client_cnxns 60"}) {
     EXPECT_TRUE(has_line(t, l)) << l;
   }
 }

@@ -12,8 +12,8 @@ uint32_t code(const char* w) {
 
 TEST(WhitelistTest, ZkdDefaultIsSrvrRuokMntrConfIsro) {
   auto cfg = default_four_letter_config();
-  EXPECT_EQ(cfg.enabled, (std::set<std::string, std::less<>>{"srvr", "ruok", "mntr", "conf",
-                                                             "isro"}));
+  EXPECT_EQ(cfg.enabled,
+            (std::set<std::string, std::less<>>{"srvr", "ruok", "mntr", "conf", "isro"}));
 }
 
 TEST(WhitelistTest, SrvrIsAlwaysEnabled) {
@@ -53,8 +53,7 @@ TEST(WhitelistTest, KnownWordsAreZooKeeper380s) {
   EXPECT_EQ(known_four_letter_words(),
             (std::set<std::string, std::less<>>{"conf", "cons", "crst", "dirs", "dump", "envi",
                                                 "gtmk", "ruok", "stmk", "srst", "srvr", "stat",
-                                                "wchc", "wchp", "wchs", "mntr", "isro",
-                                                "hash"}));
+                                                "wchc", "wchp", "wchs", "mntr", "isro", "hash"}));
 }
 
 TEST(WhitelistTest, FirstFourBytesDetection) {

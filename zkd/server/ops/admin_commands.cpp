@@ -22,7 +22,9 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using Params = std::map<std::string, std::string>;
 
-Object::Ptr new_object() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+Object::Ptr new_object() {
+  return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
 
 // Thrown inside a command when the ServerView cannot answer; becomes the "error" field.
 struct CommandError {
@@ -332,7 +334,9 @@ const Entry* find(std::string_view name) {
   return nullptr;
 }
 
-std::string pretty(const Object& o) { return jackson_pretty(Poco::Dynamic::Var(o)); }
+std::string pretty(const Object& o) {
+  return jackson_pretty(Poco::Dynamic::Var(o));
+}
 
 }  // namespace
 

@@ -44,8 +44,7 @@ class CommandHandler : public HTTPRequestHandler {
     std::map<std::string, std::string> params;
     for (const auto& [k, v] : uri.getQueryParameters()) params[k] = v;
     AdminResponse r = run_admin_command(path.substr(prefix.size()), view_, params);
-    send(resp, static_cast<HTTPResponse::HTTPStatus>(r.http_status), "application/json",
-         r.body);
+    send(resp, static_cast<HTTPResponse::HTTPStatus>(r.http_status), "application/json", r.body);
   }
 
  private:
@@ -87,7 +86,9 @@ AdminServer::AdminServer(ServerView& view, std::string address, uint16_t port,
   if (command_url_.empty() || command_url_[0] != '/') command_url_ = "/" + command_url_;
 }
 
-AdminServer::~AdminServer() { stop(); }
+AdminServer::~AdminServer() {
+  stop();
+}
 
 void AdminServer::start() {
   if (server_) return;
@@ -99,8 +100,8 @@ void AdminServer::start() {
   params->setTimeout(Poco::Timespan(static_cast<long>(idle_timeout_ms_) * 1000));
   params->setKeepAlive(true);
   params->setServerName("zkd");
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(view_, command_url_), socket,
-                                                    params);
+  server_ =
+      std::make_unique<Poco::Net::HTTPServer>(new Factory(view_, command_url_), socket, params);
   server_->start();
 }
 

@@ -15,7 +15,9 @@ namespace {
 
 std::atomic<int64_t> g_trace_mask{306};  // ZooTrace default: 0b0100110010
 
-std::string not_serving_line() { return std::string(kNotServing) + "\n"; }
+std::string not_serving_line() {
+  return std::string(kNotServing) + "\n";
+}
 
 // ServerCnxn.dumpConnectionInfo(pw, brief): " /ip:port[ops](queued=..,recved=..,sent=..".
 std::string connection_line(const ConnectionInfo& c, bool brief) {
@@ -47,8 +49,12 @@ void bucket_header(std::ostringstream& o, size_t n, int64_t wall_ms) {
 
 }  // namespace
 
-int64_t trace_mask() { return g_trace_mask.load(); }
-void set_trace_mask(int64_t mask) { g_trace_mask.store(mask); }
+int64_t trace_mask() {
+  return g_trace_mask.load();
+}
+void set_trace_mask(int64_t mask) {
+  g_trace_mask.store(mask);
+}
 
 std::string format_srvr(ServerView& view, bool with_clients) {
   auto stats = view.stats();
@@ -119,8 +125,7 @@ std::string format_dump(ServerView& view) {
   if (!dump) return not_serving_line();
   std::ostringstream o;
   o << "SessionTracker dump:\n";
-  o << "Session Sets (" << dump->session_buckets.size() << ")/(" << dump->session_count
-    << "):\n";
+  o << "Session Sets (" << dump->session_buckets.size() << ")/(" << dump->session_count << "):\n";
   for (const auto& b : dump->session_buckets) {
     bucket_header(o, b.session_ids.size(), b.expiry_wall_ms);
     for (int64_t sid : b.session_ids) o << "\t0x" << java_hex(sid) << "\n";
@@ -132,8 +137,8 @@ std::string format_dump(ServerView& view) {
     for (const auto& p : paths) o << "\t" << p << "\n";
   }
   o << "Connections dump:\n";
-  o << "Connections Sets (" << dump->connection_buckets.size() << ")/("
-    << dump->connection_count << "):\n";
+  o << "Connections Sets (" << dump->connection_buckets.size() << ")/(" << dump->connection_count
+    << "):\n";
   for (const auto& b : dump->connection_buckets) {
     bucket_header(o, b.connections.size(), b.expiry_wall_ms);
     for (const auto& [addr, sid] : b.connections) {

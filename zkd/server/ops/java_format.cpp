@@ -35,7 +35,9 @@ std::string java_double(double value) {
   return mantissa + "E" + std::to_string(exponent);
 }
 
-double round4(double value) { return std::round(value * 10000.0) / 10000.0; }
+double round4(double value) {
+  return std::round(value * 10000.0) / 10000.0;
+}
 
 double zk_avg(int64_t sum, int64_t count) {
   if (count <= 0) return 0.0;

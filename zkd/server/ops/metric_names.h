@@ -13,8 +13,8 @@ inline constexpr std::string_view kReadLatency = "readlatency";      // with per
 inline constexpr std::string_view kUpdateLatency = "updatelatency";  // with percentiles
 inline constexpr std::string_view kFsyncTime = "fsynctime";          // per group commit
 inline constexpr std::string_view kSyncProcessorBatchSize = "sync_processor_batch_size";  // txns
-inline constexpr std::string_view kSnapshotTime = "snapshottime";    // checkpoint duration
-inline constexpr std::string_view kDbInitTime = "dbinittime";        // recovery at startup
+inline constexpr std::string_view kSnapshotTime = "snapshottime";  // checkpoint duration
+inline constexpr std::string_view kDbInitTime = "dbinittime";      // recovery at startup
 
 // Counters.
 inline constexpr std::string_view kConnectionRejected = "connection_rejected";

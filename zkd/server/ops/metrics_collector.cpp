@@ -21,8 +21,7 @@ MetricFamily family(std::string name, std::string help, MetricType type) {
   return f;
 }
 
-ClientMetric value_metric(MetricType type, double v,
-                          std::vector<ClientMetric::Label> labels = {}) {
+ClientMetric value_metric(MetricType type, double v, std::vector<ClientMetric::Label> labels = {}) {
   ClientMetric m;
   m.label = std::move(labels);
   if (type == MetricType::Gauge) {
@@ -52,8 +51,8 @@ void add_summary(std::vector<MetricFamily>& out, std::string_view name, bool adv
   if (auto it = stats.summaries.find(std::string(name)); it != stats.summaries.end()) {
     s = it->second;
   }
-  MetricFamily f = family(std::string(name), "ZooKeeper summary " + std::string(name),
-                          MetricType::Summary);
+  MetricFamily f =
+      family(std::string(name), "ZooKeeper summary " + std::string(name), MetricType::Summary);
   ClientMetric m;
   m.summary.sample_count = static_cast<uint64_t>(std::max<int64_t>(s.count, 0));
   m.summary.sample_sum = static_cast<double>(s.sum);
@@ -71,9 +70,8 @@ void add_summary(std::vector<MetricFamily>& out, std::string_view name, bool adv
   out.push_back(std::move(f));
 }
 
-void add_labelled(std::vector<MetricFamily>& out, const std::string& name,
-                  const std::string& help, const std::string& label,
-                  const std::map<std::string, int64_t>& values) {
+void add_labelled(std::vector<MetricFamily>& out, const std::string& name, const std::string& help,
+                  const std::string& label, const std::map<std::string, int64_t>& values) {
   MetricFamily f = family(name, help, MetricType::Untyped);
   for (const auto& [k, v] : values) {
     f.metric.push_back(value_metric(MetricType::Untyped, static_cast<double>(v), {{label, k}}));
@@ -86,8 +84,8 @@ void add_labelled(std::vector<MetricFamily>& out, const std::string& name,
 std::vector<MetricFamily> MetricsCollector::Collect() const {
   std::vector<MetricFamily> out;
   auto stats = view_.stats();
-  add_value(out, "zkd_serving", "1 when the server answered this scrape, else 0",
-            MetricType::Gauge, stats ? 1 : 0);
+  add_value(out, "zkd_serving", "1 when the server answered this scrape, else 0", MetricType::Gauge,
+            stats ? 1 : 0);
   if (!stats) return out;
   auto store = view_.store_stats();
 

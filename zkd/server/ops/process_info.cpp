@@ -36,7 +36,9 @@ int64_t resident_bytes() {
   return resident * static_cast<int64_t>(sysconf(_SC_PAGESIZE));
 }
 
-std::string mb(int64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + "MB"; }
+std::string mb(int64_t bytes) {
+  return std::to_string(bytes / (1024 * 1024)) + "MB";
+}
 
 }  // namespace
 

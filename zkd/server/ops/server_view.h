@@ -41,20 +41,20 @@ struct Summary {
 
 // Server-wide statistics: what srvr/stat/mntr/monitor and /metrics print.
 struct ServerStats {
-  std::string version;                  // ops::version_string() unless the server knows better
+  std::string version;                      // ops::version_string() unless the server knows better
   std::string server_state = "standalone";  // "standalone" | "leader" | "follower" | ...
-  bool read_only = false;               // isro; "READ-ONLY mode" line in srvr
-  int64_t last_zxid = 0;                // last processed zxid
-  int64_t node_count = 0;               // znodes, including /zookeeper/*
+  bool read_only = false;                   // isro; "READ-ONLY mode" line in srvr
+  int64_t last_zxid = 0;                    // last processed zxid
+  int64_t node_count = 0;                   // znodes, including /zookeeper/*
   // Request latency over all requests since start or srst (ServerStats in ZooKeeper).
   int64_t latency_min_ms = 0, latency_max_ms = 0;
   int64_t latency_count = 0, latency_sum_ms = 0;
   int64_t packets_received = 0, packets_sent = 0;  // since start or srst
   int64_t num_alive_connections = 0;
-  int64_t outstanding_requests = 0;     // received, not yet answered
-  int64_t watch_count = 0;              // data + child watches (ZooKeeper's watch_count)
+  int64_t outstanding_requests = 0;  // received, not yet answered
+  int64_t watch_count = 0;           // data + child watches (ZooKeeper's watch_count)
   int64_t ephemerals_count = 0;
-  int64_t approximate_data_size = 0;    // sum of path lengths + data lengths
+  int64_t approximate_data_size = 0;  // sum of path lengths + data lengths
   int64_t global_sessions = 0, local_sessions = 0;
   int64_t uptime_ms = 0;
   int64_t open_fd_count = 0, max_fd_count = 0;  // ops::process_fd_counts() fills both
@@ -75,16 +75,16 @@ struct ServerStats {
 
 // One client connection, as cons/stat/AdminServer "connections" show it.
 struct ConnectionInfo {
-  std::string remote_address;   // "ip:port" (4lw prints it with a leading '/')
-  int32_t interest_ops = 1;     // 1 = reading, |4 = has pending writes, 0 = not reading
+  std::string remote_address;        // "ip:port" (4lw prints it with a leading '/')
+  int32_t interest_ops = 1;          // 1 = reading, |4 = has pending writes, 0 = not reading
   int64_t outstanding_requests = 0;  // "queued"
   int64_t packets_received = 0, packets_sent = 0;
-  int64_t session_id = 0;       // 0 = no session established yet
-  std::string last_op = "NA";   // 4-char tag: PING, GETD, CREA, ... (see ZooKeeper cons)
+  int64_t session_id = 0;      // 0 = no session established yet
+  std::string last_op = "NA";  // 4-char tag: PING, GETD, CREA, ... (see ZooKeeper cons)
   int64_t established_wall_ms = 0;
   int32_t session_timeout_ms = 0;
-  int64_t last_cxid = -1;       // -1 = none (after crst)
-  int64_t last_zxid = -1;       // -1 = none (after crst)
+  int64_t last_cxid = -1;  // -1 = none (after crst)
+  int64_t last_zxid = -1;  // -1 = none (after crst)
   int64_t last_response_elapsed_ms = 0;
   int64_t last_latency_ms = 0, min_latency_ms = 0, avg_latency_ms = 0, max_latency_ms = 0;
 };
@@ -114,7 +114,7 @@ struct ConnectionBucket {
 };
 struct DumpInfo {
   int64_t session_count = 0;
-  std::vector<SessionBucket> session_buckets;  // ascending expiry
+  std::vector<SessionBucket> session_buckets;                            // ascending expiry
   std::vector<std::pair<int64_t, std::vector<std::string>>> ephemerals;  // sid -> paths
   int64_t connection_count = 0;
   std::vector<ConnectionBucket> connection_buckets;  // ascending expiry

@@ -26,13 +26,12 @@ std::string_view trim(std::string_view s) {
 
 const std::set<std::string, std::less<>>& known_four_letter_words() {
   static const std::set<std::string, std::less<>> words = {
-      "conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "ruok", "stmk", "srst",
-      "srvr", "stat", "wchc", "wchp", "wchs", "mntr", "isro", "hash"};
+      "conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "ruok", "stmk",
+      "srst", "srvr", "stat", "wchc", "wchp", "wchs", "mntr", "isro", "hash"};
   return words;
 }
 
-FourLetterConfig parse_four_letter_whitelist(std::string_view value,
-                                             bool read_only_mode_enabled) {
+FourLetterConfig parse_four_letter_whitelist(std::string_view value, bool read_only_mode_enabled) {
   FourLetterConfig cfg;
   size_t pos = 0;
   while (pos <= value.size()) {
@@ -68,6 +67,8 @@ bool is_four_letter_word(uint32_t first4bytes) {
   return four_letter_word(first4bytes).has_value();
 }
 
-bool four_letter_needs_argument(std::string_view word) { return word == "stmk"; }
+bool four_letter_needs_argument(std::string_view word) {
+  return word == "stmk";
+}
 
 }  // namespace zkd::ops
