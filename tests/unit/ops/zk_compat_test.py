@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -48,8 +49,9 @@ def free_port():
 
 
 def send4(port, word, timeout=10):
+    data = word if isinstance(word, bytes) else word.encode()
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(word.encode())
+        s.sendall(data)
         buf = b""
         while True:
             d = s.recv(65536)
@@ -160,6 +162,11 @@ def compare_words(zk_port, fake_port):
     # Exact texts.
     for w in ("ruok", "isro", "gtmk"):
         check(zk[w] == ours[w], "%s: zookeeper %r, zkd %r" % (w, zk[w], ours[w]))
+    # stmk takes an 8-byte big-endian mask; telnet's close sequence just closes.
+    for raw in (b"stmk" + struct.pack(">q", 1234), b"gtmk", b"stmk" + struct.pack(">q", 306),
+                b"\xff\xf4\xff\xfd"):
+        z, o = send4(zk_port, raw), send4(fake_port, raw)
+        check(z == o, "%r: zookeeper %r, zkd %r" % (raw, z, o))
     # Same lines in the same order.
     for w in ("srvr", "conf", "wchs", "dirs"):
         check(shapes(zk[w]) == shapes(ours[w]),
