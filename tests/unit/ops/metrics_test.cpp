@@ -48,7 +48,7 @@ TEST(MetricsTest, CountersKeepZooKeeperNamesWithoutTotal) {
   FakeServerView view;
   std::string t = render(view);
   EXPECT_TRUE(has_line(t, "connection_rejected 1"));
-  EXPECT_TRUE(has_line(t, "# TYPE connection_rejected untyped"));
+  EXPECT_TRUE(has_line(t, "# TYPE connection_rejected counter"));
   EXPECT_TRUE(has_line(t, "bytes_received_count 644"));
   EXPECT_EQ(t.find("connection_rejected_total"), std::string::npos);
 }

@@ -27,7 +27,7 @@ ClientMetric value_metric(MetricType type, double v, std::vector<ClientMetric::L
   if (type == MetricType::Gauge) {
     m.gauge.value = v;
   } else {
-    m.untyped.value = v;
+    m.counter.value = v;
   }
   return m;
 }
@@ -72,9 +72,9 @@ void add_summary(std::vector<MetricFamily>& out, std::string_view name, bool adv
 
 void add_labelled(std::vector<MetricFamily>& out, const std::string& name, const std::string& help,
                   const std::string& label, const std::map<std::string, int64_t>& values) {
-  MetricFamily f = family(name, help, MetricType::Untyped);
+  MetricFamily f = family(name, help, MetricType::Counter);
   for (const auto& [k, v] : values) {
-    f.metric.push_back(value_metric(MetricType::Untyped, static_cast<double>(v), {{label, k}}));
+    f.metric.push_back(value_metric(MetricType::Counter, static_cast<double>(v), {{label, k}}));
   }
   out.push_back(std::move(f));
 }
@@ -101,7 +101,7 @@ std::vector<MetricFamily> MetricsCollector::Collect() const {
                   as_double(*by_name.at(name)));
         break;
       case MonitorKind::kCounter:
-        add_value(out, name, "ZooKeeper counter " + name, MetricType::Untyped,
+        add_value(out, name, "ZooKeeper counter " + name, MetricType::Counter,
                   as_double(*by_name.at(name)));
         break;
       case MonitorKind::kSummary:

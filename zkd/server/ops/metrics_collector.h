@@ -5,9 +5,9 @@
 // summary as <name>{quantile=...}, <name>_count, <name>_sum (quantile 0.5; 0.5/0.9/0.99 for
 // the percentile summaries such as readlatency). A quantile the server does not track is
 // NaN. zkd adds: zkd_serving, zkd_storage_failed, zkd_data_dir_bytes, zkd_log_dir_bytes,
-// zkd_max_client_cnxns, zkd_rejected_frames{reason}, zkd_requests{op}. Counters are exposed with
-// TYPE untyped (see docs/operability.md): their ZooKeeper names lack the _total suffix that the
-// Prometheus text format expects on counters.
+// zkd_max_client_cnxns, zkd_rejected_frames{reason}, zkd_requests{op}. Counters are typed
+// `counter` without a _total suffix, exactly as ZooKeeper's simpleclient 0.9 exports them
+// (prometheus-cpp 1.0 does not add one; promtool's lint notes it, see docs/operability.md).
 //
 // Thread-safe: Collect() runs on the exposer's HTTP thread and only calls ServerView.
 #pragma once
