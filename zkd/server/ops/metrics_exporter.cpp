@@ -8,7 +8,10 @@ namespace zkd::ops {
 
 MetricsExporter::MetricsExporter(ServerView& view, const std::string& host, uint16_t port)
     : collector_(std::make_shared<MetricsCollector>(view)) {
-  exposer_ = std::make_unique<prometheus::Exposer>(host + ":" + std::to_string(port), 2);
+  // civetweb wants IPv6 literals in brackets: "[::]:7000".
+  std::string bind =
+      host.find(':') != std::string::npos && host.front() != '[' ? "[" + host + "]" : host;
+  exposer_ = std::make_unique<prometheus::Exposer>(bind + ":" + std::to_string(port), 2);
   exposer_->RegisterCollectable(collector_, "/metrics");
 }
 
