@@ -116,6 +116,9 @@ struct DumpInfo {
   int64_t session_count = 0;
   std::vector<SessionBucket> session_buckets;                            // ascending expiry
   std::vector<std::pair<int64_t, std::vector<std::string>>> ephemerals;  // sid -> paths
+  // ZooKeeper's NIO factory expires idle connections in buckets too. A server without its
+  // own connection expiry puts each connection in its session's bucket, and a session-less
+  // connection in the bucket of its handshake deadline.
   int64_t connection_count = 0;
   std::vector<ConnectionBucket> connection_buckets;  // ascending expiry
 };
