@@ -14,7 +14,7 @@
 #include "zkd/server/log.h"
 #include "zkd/server/runtime.h"
 #include "zkd/server/server.h"
-#include "zkd/server/version.h"
+#include "zkd/server/ops/version.h"
 #include "zkd/storage/store.h"
 
 namespace {
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     } else if (a == "--check-config") {
       check_only = true;
     } else if (a == "--version") {
-      std::cout << zkd::kVersionLine << "\n";
+      std::cout << "zkd " << zkd::ops::version_string() << "\n";
       return 0;
     } else if (a == "-h" || a == "--help") {
       usage();
@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
     std::cerr << "zkd: " << error << "\n";
     return 1;
   }
-  zkd::log::info(std::string(zkd::kVersionLine) + " serving on " + config.client_address + ":" +
+  zkd::log::info("zkd " + zkd::ops::version_string() + " serving on " + config.client_address + ":" +
                  std::to_string(server.bound_port()) + ", dataDir " + config.data_dir);
   for (const auto& [k, v] : config.describe()) zkd::log::info("config " + k + "=" + v);
 

@@ -3,8 +3,11 @@
 #include <random>
 
 #include "zkd/server/log.h"
+#include "zkd/server/ops/admin_server.h"
+#include "zkd/server/ops/four_letter.h"
+#include "zkd/server/ops/metrics_exporter.h"
+#include "zkd/server/state_view.h"
 #include "zkd/server/store_durability.h"
-#include "zkd/server/version.h"
 #include "zkd/storage/log.h"
 #include "zkd/storage/store.h"
 
@@ -13,6 +16,11 @@ namespace zkd::server {
 struct Runtime::Parts {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<StoreDurability> durability;
+  std::unique_ptr<StateView> state_view;
+  std::unique_ptr<PostingView> posting_view;
+  std::unique_ptr<ops::AdminServer> admin;
+  std::unique_ptr<ops::MetricsExporter> metrics;
+  ops::FourLetterConfig four_letter;
 };
 
 Runtime::Runtime(const ServerConfig& config, Server& server)
@@ -63,23 +71,46 @@ bool Runtime::start(std::string* error) {
   if (!server_.recover(parts_->store.get(), error)) return false;
   parts_->durability = std::make_unique<StoreDurability>(parts_->store.get(), server_);
   server_.set_durability(parts_->durability.get());
-  server_.set_four_letter_handler([this](const std::string& word, std::string* reply) {
-    if (word == "ruok") {
-      *reply = "imok";
-      return true;
+  parts_->state_view = std::make_unique<StateView>(server_, parts_->store.get());
+  parts_->posting_view = std::make_unique<PostingView>(server_, *parts_->state_view);
+  parts_->four_letter =
+      ops::parse_four_letter_whitelist(config_.four_letter_whitelist, config_.read_only_mode);
+  // 4lw run on the state thread, so they read the server directly.
+  server_.set_four_letter_handler(
+      [this](std::string_view word, int64_t argument) -> std::optional<std::string> {
+        ops::FourLetterResult r =
+            ops::run_four_letter(word, *parts_->state_view, parts_->four_letter, argument);
+        if (r.action == ops::FourLetterResult::Action::kReply) return r.text;
+        return std::nullopt;
+      });
+  if (!server_.listen(error)) return false;
+  try {
+    if (config_.admin_enabled) {
+      parts_->admin = std::make_unique<ops::AdminServer>(
+          *parts_->posting_view, config_.admin_address, static_cast<uint16_t>(config_.admin_port),
+          config_.admin_command_url);
+      parts_->admin->start();
+      log::info("AdminServer on " + config_.admin_address + ":" +
+                std::to_string(parts_->admin->port()) + config_.admin_command_url);
     }
-    if (word == "srvr") {
-      *reply = std::string("Zookeeper version: ") + kZkVersion + "-zkd-" + kZkdVersion +
-               ", built on " + __DATE__ + "\nZxid: 0x" + std::to_string(server_.last_zxid()) +
-               "\nMode: standalone\nNode count: " + std::to_string(server_.tree().node_count()) + "\n";
-      return true;
+    if (config_.metrics_enabled) {
+      parts_->metrics = std::make_unique<ops::MetricsExporter>(
+          *parts_->posting_view, config_.metrics_host, static_cast<uint16_t>(config_.metrics_port));
+      log::info("Prometheus metrics on " + config_.metrics_host + ":" +
+                std::to_string(parts_->metrics->port()) + "/metrics");
     }
+  } catch (const std::exception& e) {
+    *error = std::string("cannot start the HTTP endpoints: ") + e.what();
     return false;
-  });
-  return server_.listen(error);
+  }
+  return true;
 }
 
 void Runtime::stop() {
+  // HTTP endpoints first: they call into the state thread, which is gone by now.
+  if (parts_->admin) parts_->admin->stop();
+  parts_->admin.reset();
+  parts_->metrics.reset();
   // Everything submitted is made durable (and answered by nobody: the loop is gone),
   // then the storage threads end and the store closes, releasing the dataDir lock.
   if (parts_->durability) parts_->durability->stop();

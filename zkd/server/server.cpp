@@ -13,10 +13,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <future>
 
 #include "zkd/proto/ops.h"
 #include "zkd/server/log.h"
+#include "zkd/server/ops/whitelist.h"
 #include "zkd/txn/reads.h"
 #include "zkd/txn/reply.h"
 
@@ -122,19 +122,14 @@ void Server::wake() {
   }
 }
 
-bool Server::call_on_state_thread(const std::function<void()>& fn, int timeout_ms) {
-  auto done = std::make_shared<std::promise<void>>();
-  auto future = done->get_future();
+bool Server::post(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(tasks_mu_);
-    if (stopping_) return false;
-    tasks_.push_back([fn, done] {
-      fn();
-      done->set_value();
-    });
+    if (stopping_ || tasks_.size() >= 10000) return false;
+    tasks_.push_back(std::move(task));
   }
   wake();
-  return future.wait_for(std::chrono::milliseconds(timeout_ms)) == std::future_status::ready;
+  return true;
 }
 
 void Server::run_tasks() {
@@ -270,19 +265,25 @@ void Server::on_readable(Connection& c) {
 // ConnectRequest.
 bool Server::handle_first_bytes(Connection& c) {
   if (c.in.size() < 4) return false;
-  std::string word = c.in.substr(0, 4);
-  std::string reply;
-  bool letters = std::all_of(word.begin(), word.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
-  if (letters && four_letter_ && four_letter_(word, &reply)) {
-    c.state = Connection::State::kClosing;
-    c.in.clear();
-    if (c.out.empty()) dirty_.push_back(c.id);
-    c.out.append(reply);  // plain text, no frame
-    c.close_after_flush = true;
-    return false;
+  proto::Reader r(c.in.data(), 4);
+  auto word = ops::four_letter_word(static_cast<uint32_t>(r.i32()));
+  if (!word || !four_letter_) {
+    c.state = Connection::State::kHandshake;
+    return true;
   }
-  c.state = Connection::State::kHandshake;
-  return true;
+  int64_t argument = 0;
+  if (ops::four_letter_needs_argument(*word)) {  // stmk: an 8-byte mask follows
+    if (c.in.size() < 12) return false;
+    proto::Reader arg(c.in.data() + 4, 8);
+    argument = arg.i64();
+  }
+  std::optional<std::string> reply = four_letter_(*word, argument);
+  c.state = Connection::State::kClosing;
+  c.in.clear();
+  c.close_after_flush = true;
+  if (c.out.empty()) dirty_.push_back(c.id);
+  if (reply) c.out.append(*reply);  // plain text, no frame
+  return false;
 }
 
 void Server::parse_frames(Connection& c) {
@@ -524,7 +525,7 @@ void Server::execute_read(Connection& c, PendingRequest& r) {
   // sasl answers with zxid 0, as auth does.
   int64_t zxid = r.opcode == op::kSasl ? 0 : applied_zxid_;
   send_reply(c, r.xid, zxid, code, body, r.opcode, r.received_ms);
-  if (r.opcode != op::kPing) stats_.read_latency.add(now_ms() - r.received_ms);
+  if (r.opcode != op::kPing) stats_.read_latency.record(now_ms() - r.received_ms);
 }
 
 void Server::send_reply(Connection& c, int32_t xid, int64_t zxid, int32_t code,
@@ -536,8 +537,7 @@ void Server::send_reply(Connection& c, int32_t xid, int64_t zxid, int32_t code,
   if (code == err::kOk) w.raw(body);
   queue_frame(c, frame);
   int64_t latency = now_ms() - received_ms;
-  stats_.latency.add(latency);
-  ++stats_.packets_sent;
+  stats_.record_response(latency, static_cast<int64_t>(frame.size() + 4));
   auto& s = c.stats;
   ++s.packets_sent;
   s.last_opcode = opcode;
@@ -621,9 +621,8 @@ void Server::finish_write(Connection& c, const txn::Txn& t, const txn::ApplyResu
     p.reply.swap(frame);
     p.done = true;
     int64_t latency = now_ms() - p.received_ms;
-    stats_.update_latency.add(latency);
-    stats_.latency.add(latency);
-    ++stats_.packets_sent;
+    stats_.update_latency.record(latency);
+    stats_.record_response(latency, static_cast<int64_t>(p.reply.size() + 4));
     auto& s = c.stats;
     ++s.packets_sent;
     s.last_opcode = p.opcode;

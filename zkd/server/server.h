@@ -11,7 +11,7 @@
 //  - A watch event is queued on its connection before any later reply on it.
 //
 // Thread-safety: everything runs on the thread that calls run(), except stop(), wake()
-// and call_on_state_thread(), which other threads (signal watcher, storage thread,
+// and post(), which other threads (signal watcher, storage thread,
 // AdminServer, metrics) use.
 #pragma once
 
@@ -23,6 +23,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -61,11 +63,12 @@ class Server {
   void run();
   void stop();  // any thread
   void wake();  // any thread: durability progress or a posted task
-  // Runs fn on the state thread and waits (at most timeout_ms). False on timeout/stop.
-  bool call_on_state_thread(const std::function<void()>& fn, int timeout_ms = 5000);
+  // Queues a task for the state thread without waiting. False when stopping or full.
+  bool post(std::function<void()> task);
 
-  // Answers a four-letter word; set by main to the ops module. nullopt = unknown word.
-  using FourLetterHandler = std::function<bool(const std::string& word, std::string* reply)>;
+  // Answers a four-letter word (on the state thread); nullopt = close without a reply.
+  using FourLetterHandler =
+      std::function<std::optional<std::string>(std::string_view word, int64_t argument)>;
   void set_four_letter_handler(FourLetterHandler h) { four_letter_ = std::move(h); }
 
   // --- State-thread views for 4lw / admin / metrics (call on the state thread). ---
