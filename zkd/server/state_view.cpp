@@ -110,7 +110,14 @@ std::optional<ops::ServerStats> StateView::stats() {
     fsync.max = static_cast<int64_t>(ss.fsync_max_ms);
     s.summaries[std::string(m::kFsyncTime)] = fsync;
   }
-  s.requests_by_op = st.ops_by_name;
+  // Every op has a series from the start, so dashboards and rates see zeros, not gaps.
+  for (int32_t code : {op::kCreate, op::kDelete, op::kExists, op::kGetData, op::kSetData,
+                       op::kGetACL, op::kSetACL, op::kGetChildren, op::kGetChildren2, op::kSync,
+                       op::kCheck, op::kMulti, op::kMultiRead, op::kCreate2, op::kCreateContainer,
+                       op::kCreateTTL, op::kCloseSession}) {
+    s.requests_by_op[proto::op_name(code)] = 0;
+  }
+  for (const auto& [k, v] : st.ops_by_name) s.requests_by_op[k] = v;
   s.rejected_frames = {{"length", 0}, {"header", 0}, {"connect", 0}, {"opcode", 0}};
   for (const auto& [k, v] : st.rejected_frames) s.rejected_frames[k] = v;
   return s;
