@@ -110,7 +110,7 @@ TEST(StoreFaultMisc, CheckpointWriteFailureIsStickyToo) {
   c.sqlite_vfs = fault_vfs::install();
   auto s = must_open(c);
   ASSERT_TRUE(s->append(entries(1, 5)).ok);
-  fault_vfs::arm(fault_vfs::Op::kSync, 1, fault_vfs::Error::kIo, true, "zkd-state.db");
+  fault_vfs::arm(fault_vfs::Op::kSync, 1, fault_vfs::Error::kIo, true, "/checkpoint-");
   EXPECT_FALSE(s->write_checkpoint(5, {"a", "b"}).ok);
   fault_vfs::disarm();
   EXPECT_TRUE(s->failed());
