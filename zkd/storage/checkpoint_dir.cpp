@@ -122,10 +122,9 @@ std::string checkpoint_file_name(int64_t zxid) {
 
 std::unique_ptr<CheckpointDir> CheckpointDir::open(const std::string& data_dir,
                                                    const std::string& vfs,
-                                                   const std::string& database_id,
-                                                   Status* status, std::string* corrupt_path) {
-  std::unique_ptr<CheckpointDir> cd(
-      new CheckpointDir(data_dir + "/checkpoints", vfs, database_id));
+                                                   const std::string& database_id, Status* status,
+                                                   std::string* corrupt_path) {
+  std::unique_ptr<CheckpointDir> cd(new CheckpointDir(data_dir + "/checkpoints", vfs, database_id));
   *status = make_dirs(cd->dir_);
   if (!status->ok) return nullptr;
   DIR* d = ::opendir(cd->dir_.c_str());

@@ -48,7 +48,8 @@ class GroupCommitter {
     int64_t checkpoints = 0;  // checkpoints written
     int64_t queued = 0;       // entries waiting now
   };
-  GroupCommitter(Store* store, Options options, std::function<void(int64_t durable_zxid)> on_durable,
+  GroupCommitter(Store* store, Options options,
+                 std::function<void(int64_t durable_zxid)> on_durable,
                  std::function<void(const std::string& message)> on_failure);
   ~GroupCommitter();  // stops and joins
 
@@ -74,15 +75,15 @@ class GroupCommitter {
   std::function<void(int64_t)> on_durable_;
   std::function<void(const std::string&)> on_failure_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;           // work for either thread, or stop
-  std::condition_variable space_cv_;     // room in queue_
-  std::deque<LogEntry> queue_;           // GUARDED_BY(mu_)
-  int64_t submitted_seq_ = 0;            // GUARDED_BY(mu_)
-  int64_t durable_seq_ = 0;              // GUARDED_BY(mu_)
+  std::condition_variable cv_;                           // work for either thread, or stop
+  std::condition_variable space_cv_;                     // room in queue_
+  std::deque<LogEntry> queue_;                           // GUARDED_BY(mu_)
+  int64_t submitted_seq_ = 0;                            // GUARDED_BY(mu_)
+  int64_t durable_seq_ = 0;                              // GUARDED_BY(mu_)
   std::optional<PendingCheckpoint> pending_checkpoint_;  // GUARDED_BY(mu_)
-  Stats stats_;                          // GUARDED_BY(mu_)
-  bool stopping_ = false;                // GUARDED_BY(mu_)
-  bool failed_ = false;                  // GUARDED_BY(mu_)
+  Stats stats_;                                          // GUARDED_BY(mu_)
+  bool stopping_ = false;                                // GUARDED_BY(mu_)
+  bool failed_ = false;                                  // GUARDED_BY(mu_)
   std::thread commit_thread_;
   std::thread checkpoint_thread_;
 };

@@ -67,7 +67,9 @@ Stmt::Stmt(Db* db, const char* sql) : db_(db) {
   }
 }
 
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+Stmt::~Stmt() {
+  sqlite3_finalize(stmt_);
+}
 
 Stmt& Stmt::reset() {
   sqlite3_reset(stmt_);
@@ -91,7 +93,9 @@ Stmt& Stmt::bind_text(int i, std::string_view v) {
   return *this;
 }
 
-int Stmt::step() { return sqlite3_step(stmt_); }
+int Stmt::step() {
+  return sqlite3_step(stmt_);
+}
 
 std::string_view Stmt::col_blob(int i) const {
   const void* p = sqlite3_column_blob(stmt_, i);

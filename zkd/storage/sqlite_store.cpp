@@ -266,6 +266,18 @@ std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status) {
   const std::string log_path = log_dir + "/zkd-log.db";
   const bool state_existed = file_exists(state_path);
   const bool log_existed = file_exists(log_path);
+  if (!state_existed) {
+    // Starting empty on top of Apache ZooKeeper's data would look like data loss.
+    for (const std::string& dir : {config.data_dir, log_dir}) {
+      if (has_zookeeper_data(dir)) {
+        *status = Status::Error(dir +
+                                "/version-2 holds Apache ZooKeeper data, which zkd does "
+                                "not read: point dataDir/dataLogDir at an empty directory "
+                                "(or move version-2 away) to start an empty zkd");
+        return nullptr;
+      }
+    }
+  }
   if (!state_existed && log_existed) {
     *status = Status::Error(state_path + " is missing but " + log_path +
                             " exists: refusing to start from a partial history (restore the "
@@ -273,8 +285,8 @@ std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status) {
     return nullptr;
   }
   auto state = open_db<StateDb>(
-      state_path,
-      [&](bool* c) { return StateDb::open(state_path, config.sqlite_vfs, status, c); }, status);
+      state_path, [&](bool* c) { return StateDb::open(state_path, config.sqlite_vfs, status, c); },
+      status);
   if (!state) return nullptr;
   std::string corrupt_path;
   auto cps = CheckpointDir::open(config.data_dir, config.sqlite_vfs,

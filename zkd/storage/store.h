@@ -30,9 +30,9 @@
 namespace zkd::storage {
 
 struct StoreConfig {
-  std::string data_dir;      // holds myid, the lock and the state (checkpoints, metadata)
-  std::string data_log_dir;  // the log; empty = data_dir
-  bool force_sync = true;    // zoo.cfg forceSync: false = the log is never fsync'd
+  std::string data_dir;       // holds myid, the lock and the state (checkpoints, metadata)
+  std::string data_log_dir;   // the log; empty = data_dir
+  bool force_sync = true;     // zoo.cfg forceSync: false = the log is never fsync'd
   int snap_retain_count = 3;  // autopurge.snapRetainCount: checkpoints kept (min 1)
   bool autopurge = true;      // false = keep every checkpoint and the whole log
   std::string sqlite_vfs;     // SQLite VFS name; empty = default. Tests pass the fault VFS.
@@ -59,8 +59,8 @@ struct StoreStats {
   int64_t last_checkpoint_time_ms = 0;  // wall clock when written (for last_snapshot)
   int64_t log_entries_since_checkpoint = 0;
   int64_t checkpoint_count = 0;
-  int64_t fsync_count = 0;      // durable commits of the log (one per append batch)
-  double fsync_total_ms = 0;    // time spent committing them (write + fsync)
+  int64_t fsync_count = 0;    // durable commits of the log (one per append batch)
+  double fsync_total_ms = 0;  // time spent committing them (write + fsync)
   double fsync_max_ms = 0;
   bool failed = false;
   std::string failure;  // the sticky error, empty when !failed

@@ -195,8 +195,7 @@ TEST_F(Corruption, CorruptMetaRowFailsOpen) {
     auto s = must_open(config_for(dir_));
     ASSERT_TRUE(s->set_meta("current_epoch", "4").ok);
   }
-  ASSERT_EQ(sql(state_db(), "UPDATE meta SET value = '5' WHERE key = 'current_epoch'"),
-            SQLITE_OK);
+  ASSERT_EQ(sql(state_db(), "UPDATE meta SET value = '5' WHERE key = 'current_epoch'"), SQLITE_OK);
   Status st;
   EXPECT_EQ(open_store(config_for(dir_), &st), nullptr);
   EXPECT_NE(st.message.find("meta row 'current_epoch' fails its CRC check"), std::string::npos)
@@ -207,13 +206,12 @@ TEST_F(Corruption, NewerFormatVersionIsRefusedNotMovedAside) {
   make_store(2);
   // As a newer zkd would have written it, CRC included.
   std::string crc = std::to_string(meta_crc("format_version", "99"));
-  ASSERT_EQ(sql(log_db(), "UPDATE meta SET value = '99', crc = " + crc +
-                              " WHERE key = 'format_version'"),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sql(log_db(), "UPDATE meta SET value = '99', crc = " + crc + " WHERE key = 'format_version'"),
+      SQLITE_OK);
   Status st;
   EXPECT_EQ(open_store(config_for(dir_), &st), nullptr);
-  EXPECT_NE(st.message.find("format_version 99 is not supported"), std::string::npos)
-      << st.message;
+  EXPECT_NE(st.message.find("format_version 99 is not supported"), std::string::npos) << st.message;
   EXPECT_TRUE(std::filesystem::exists(log_db()));
   EXPECT_FALSE(std::filesystem::exists(log_db() + ".corrupt-1"));
 }

@@ -1,10 +1,11 @@
 // Store: append/replay, reopen, checkpoints, purge, metadata, myid.
+#include "zkd/storage/store.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "test_util.h"
-#include "zkd/storage/store.h"
 
 namespace zkd::storage {
 namespace {
