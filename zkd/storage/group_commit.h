@@ -6,7 +6,8 @@
 //
 // Thread-safety: submit(), request_checkpoint(), stop() and stats() may be called from any
 // thread. on_durable and on_failure run on the storage threads; they must only hand off
-// (e.g. push to a queue and write an eventfd), never touch state-thread data.
+// (e.g. push to a queue and write an eventfd), never touch state-thread data, and never
+// call stop() (it joins the thread running them). The Store must outlive the committer.
 //
 // Bounded: at most max_batch entries per batch; submit() blocks when max_queued entries
 // are waiting (back-pressure to the state thread instead of unbounded growth). At most
@@ -17,7 +18,7 @@
 // its request is durable.
 // Fail-stop: after a failed append or checkpoint the committer stops writing and calls
 // on_failure once with the store's message; later submits are dropped (their writes never
-// ack).
+// ack). Submits after stop() are dropped too.
 // stop() (and the destructor) writes everything already submitted and any requested
 // checkpoint, then joins both threads.
 #pragma once

@@ -4,6 +4,7 @@
 // Lock order: cp_mu_ before log_mu_; state_mu_ is never held with another; stats_mu_ is
 // innermost.
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 
 #include "zkd/storage/checkpoint_dir.h"
@@ -19,10 +20,11 @@ namespace {
 class SqliteStore : public Store {
  public:
   SqliteStore(const StoreConfig& config, std::unique_ptr<DirLock> lock,
-              std::unique_ptr<StateDb> state, std::unique_ptr<CheckpointDir> cps,
-              std::unique_ptr<LogDb> log)
+              std::unique_ptr<DirLock> log_lock, std::unique_ptr<StateDb> state,
+              std::unique_ptr<CheckpointDir> cps, std::unique_ptr<LogDb> log)
       : config_(config),
         lock_(std::move(lock)),
+        log_lock_(std::move(log_lock)),
         state_(std::move(state)),
         cps_(std::move(cps)),
         log_(std::move(log)) {
@@ -213,7 +215,8 @@ class SqliteStore : public Store {
   }
 
   const StoreConfig config_;
-  std::unique_ptr<DirLock> lock_;  // released last
+  std::unique_ptr<DirLock> lock_;      // released last
+  std::unique_ptr<DirLock> log_lock_;  // dataLogDir's, when separate
   std::string state_path_, log_path_;
   mutable std::mutex state_mu_;
   std::unique_ptr<StateDb> state_;  // GUARDED_BY(state_mu_)
@@ -262,6 +265,13 @@ std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status) {
   }
   auto lock = DirLock::acquire(config.data_dir, status);
   if (!lock) return nullptr;
+  // A separate dataLogDir is locked too: two servers must not share one log.
+  std::unique_ptr<DirLock> log_lock;
+  std::error_code ec;
+  if (!std::filesystem::equivalent(log_dir, config.data_dir, ec)) {
+    log_lock = DirLock::acquire(log_dir, status);
+    if (!log_lock) return nullptr;
+  }
   const std::string state_path = config.data_dir + "/zkd-state.db";
   const std::string log_path = log_dir + "/zkd-log.db";
   const bool state_existed = file_exists(state_path);
@@ -333,8 +343,8 @@ std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status) {
                             zxid_hex(cps->newest_zxid()) + ": the state cannot be rebuilt");
     return nullptr;
   }
-  return std::make_unique<SqliteStore>(config, std::move(lock), std::move(state), std::move(cps),
-                                       std::move(log));
+  return std::make_unique<SqliteStore>(config, std::move(lock), std::move(log_lock),
+                                       std::move(state), std::move(cps), std::move(log));
 }
 
 }  // namespace zkd::storage

@@ -109,10 +109,11 @@ class Store {
 };
 
 // Opens (creating when absent) the store. Takes an exclusive lock on data_dir
-// (dataDir/zkd.lock): a second process on the same dataDir gets an error naming the lock
-// holder's pid. Verifies every log row and metadata row: a corrupt tail of the log (the
-// last entries, never acknowledged) is truncated with a warning; corruption elsewhere
-// fails the open with the file and record named, and the file is moved aside
+// (dataDir/zkd.lock, and dataLogDir/zkd.lock when separate): a second process on the same
+// dataDir gets an error naming the lock holder's pid. Refuses to start empty on a dataDir
+// that holds Apache ZooKeeper data (version-2/). Verifies every log row and metadata row: a corrupt
+// tail of the log (the last entries, never acknowledged) is truncated with a warning; corruption
+// elsewhere fails the open with the file and record named, and the file is moved aside
 // (<file>.corrupt-<n>, never deleted). Returns nullptr with *status set on error.
 std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status);
 

@@ -109,6 +109,14 @@ TEST(Store, SeparateDataLogDir) {
   EXPECT_NE(st.message.find("zkd-log.db is missing"), std::string::npos) << st.message;
 }
 
+TEST(Store, DataLogDirSpelledDifferentlyIsTheSameDir) {
+  TempDir dir;
+  StoreConfig c = config_for(dir);
+  c.data_log_dir = dir.path() + "/./";
+  auto s = must_open(c);
+  ASSERT_TRUE(s->append(entries(1, 1)).ok);
+}
+
 TEST(Store, LogFromAnotherDatabaseIsRefused) {
   TempDir a, b;
   { must_open(config_for(a))->append(entries(1, 2)); }
