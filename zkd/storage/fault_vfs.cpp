@@ -3,8 +3,10 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <vector>
 
 namespace zkd::storage::fault_vfs {
 namespace {
@@ -33,7 +35,9 @@ sqlite3_vfs* g_real = nullptr;
 sqlite3_vfs g_vfs;
 sqlite3_io_methods g_methods[4];
 
-sqlite3_file* real(sqlite3_file* f) { return reinterpret_cast<File*>(f)->real; }
+sqlite3_file* real(sqlite3_file* f) {
+  return reinterpret_cast<File*>(f)->real;
+}
 
 // Returns the SQLite code to fail with, or SQLITE_OK.
 int inject(sqlite3_file* f, Op op) {
@@ -77,15 +81,21 @@ int x_sync(sqlite3_file* f, int flags) {
 int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
   return real(f)->pMethods->xFileSize(real(f), size);
 }
-int x_lock(sqlite3_file* f, int l) { return real(f)->pMethods->xLock(real(f), l); }
-int x_unlock(sqlite3_file* f, int l) { return real(f)->pMethods->xUnlock(real(f), l); }
+int x_lock(sqlite3_file* f, int l) {
+  return real(f)->pMethods->xLock(real(f), l);
+}
+int x_unlock(sqlite3_file* f, int l) {
+  return real(f)->pMethods->xUnlock(real(f), l);
+}
 int x_check_reserved(sqlite3_file* f, int* out) {
   return real(f)->pMethods->xCheckReservedLock(real(f), out);
 }
 int x_file_control(sqlite3_file* f, int op, void* arg) {
   return real(f)->pMethods->xFileControl(real(f), op, arg);
 }
-int x_sector_size(sqlite3_file* f) { return real(f)->pMethods->xSectorSize(real(f)); }
+int x_sector_size(sqlite3_file* f) {
+  return real(f)->pMethods->xSectorSize(real(f));
+}
 int x_device_chars(sqlite3_file* f) {
   return real(f)->pMethods->xDeviceCharacteristics(real(f));
 }
@@ -95,8 +105,12 @@ int x_shm_map(sqlite3_file* f, int pg, int sz, int extend, void volatile** pp) {
 int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
   return real(f)->pMethods->xShmLock(real(f), offset, n, flags);
 }
-void x_shm_barrier(sqlite3_file* f) { real(f)->pMethods->xShmBarrier(real(f)); }
-int x_shm_unmap(sqlite3_file* f, int del) { return real(f)->pMethods->xShmUnmap(real(f), del); }
+void x_shm_barrier(sqlite3_file* f) {
+  real(f)->pMethods->xShmBarrier(real(f));
+}
+int x_shm_unmap(sqlite3_file* f, int del) {
+  return real(f)->pMethods->xShmUnmap(real(f), del);
+}
 int x_fetch(sqlite3_file* f, sqlite3_int64 off, int n, void** pp) {
   return real(f)->pMethods->xFetch(real(f), off, n, pp);
 }
@@ -130,15 +144,27 @@ int x_access(sqlite3_vfs*, const char* name, int flags, int* out) {
 int x_full_pathname(sqlite3_vfs*, const char* name, int n, char* out) {
   return g_real->xFullPathname(g_real, name, n, out);
 }
-void* x_dl_open(sqlite3_vfs*, const char* name) { return g_real->xDlOpen(g_real, name); }
-void x_dl_error(sqlite3_vfs*, int n, char* msg) { g_real->xDlError(g_real, n, msg); }
+void* x_dl_open(sqlite3_vfs*, const char* name) {
+  return g_real->xDlOpen(g_real, name);
+}
+void x_dl_error(sqlite3_vfs*, int n, char* msg) {
+  g_real->xDlError(g_real, n, msg);
+}
 void (*x_dl_sym(sqlite3_vfs*, void* h, const char* sym))(void) {
   return g_real->xDlSym(g_real, h, sym);
 }
-void x_dl_close(sqlite3_vfs*, void* h) { g_real->xDlClose(g_real, h); }
-int x_randomness(sqlite3_vfs*, int n, char* out) { return g_real->xRandomness(g_real, n, out); }
-int x_sleep(sqlite3_vfs*, int us) { return g_real->xSleep(g_real, us); }
-int x_current_time(sqlite3_vfs*, double* t) { return g_real->xCurrentTime(g_real, t); }
+void x_dl_close(sqlite3_vfs*, void* h) {
+  g_real->xDlClose(g_real, h);
+}
+int x_randomness(sqlite3_vfs*, int n, char* out) {
+  return g_real->xRandomness(g_real, n, out);
+}
+int x_sleep(sqlite3_vfs*, int us) {
+  return g_real->xSleep(g_real, us);
+}
+int x_current_time(sqlite3_vfs*, double* t) {
+  return g_real->xCurrentTime(g_real, t);
+}
 int x_get_last_error(sqlite3_vfs*, int n, char* msg) {
   return g_real->xGetLastError(g_real, n, msg);
 }
@@ -216,9 +242,45 @@ void disarm() {
   g_armed = Armed{};
 }
 
-int64_t writes() { return g_writes; }
-int64_t syncs() { return g_syncs; }
-int64_t failures() { return g_failures; }
+std::string install_from_env(std::string* err) {
+  const char* env = std::getenv("ZKD_STORAGE_FAULT");
+  if (!env || !*env) return "";
+  std::string spec = env;
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (parts.size() < 3) {
+    size_t colon = spec.find(':', start);
+    parts.push_back(spec.substr(start, colon == std::string::npos ? colon : colon - start));
+    if (colon == std::string::npos) {
+      start = spec.size() + 1;
+      break;
+    }
+    start = colon + 1;
+  }
+  std::string filter = start <= spec.size() ? spec.substr(start) : "";
+  char* end = nullptr;
+  long long nth = parts.size() == 3 ? std::strtoll(parts[1].c_str(), &end, 10) : 0;
+  bool ok = parts.size() == 3 && (parts[0] == "write" || parts[0] == "sync") && end &&
+            *end == '\0' && nth >= 1 && (parts[2] == "enospc" || parts[2] == "eio");
+  if (!ok) {
+    *err = "ZKD_STORAGE_FAULT='" + spec + "': expected <write|sync>:<nth>:<enospc|eio>[:<path>]";
+    return "";
+  }
+  const char* name = install();
+  arm(parts[0] == "write" ? Op::kWrite : Op::kSync, nth,
+      parts[2] == "enospc" ? Error::kNoSpace : Error::kIo, true, filter);
+  return name;
+}
+
+int64_t writes() {
+  return g_writes;
+}
+int64_t syncs() {
+  return g_syncs;
+}
+int64_t failures() {
+  return g_failures;
+}
 void reset_counts() {
   g_writes = 0;
   g_syncs = 0;

@@ -24,6 +24,16 @@ bool file_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+bool has_zookeeper_data(const std::string& dir) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir + "/version-2", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("snapshot.", 0) == 0 || name.rfind("log.", 0) == 0) return true;
+  }
+  return false;
+}
+
 int64_t sqlite_files_bytes(const std::string& path) {
   int64_t total = 0;
   for (const char* suffix : {"", "-wal", "-shm"}) {
@@ -82,6 +92,8 @@ std::unique_ptr<DirLock> DirLock::acquire(const std::string& dir, Status* status
   return std::unique_ptr<DirLock>(new DirLock(fd));
 }
 
-DirLock::~DirLock() { ::close(fd_); }  // closing the description releases the flock
+DirLock::~DirLock() {
+  ::close(fd_);
+}  // closing the description releases the flock
 
 }  // namespace zkd::storage

@@ -12,6 +12,8 @@ namespace zkd::storage {
 // mkdir -p.
 Status make_dirs(const std::string& dir);
 bool file_exists(const std::string& path);
+// True when <dir>/version-2 holds ZooKeeper snapshot.* or log.* files.
+bool has_zookeeper_data(const std::string& dir);
 // Size of `path` plus its SQLite companions (-wal, -shm); missing files count 0.
 int64_t sqlite_files_bytes(const std::string& path);
 // Renames `path` and its -wal/-shm companions to <path>.corrupt-<n>[-wal|-shm] with the

@@ -13,12 +13,13 @@ GroupCommitter::GroupCommitter(Store* store, Options options,
   checkpoint_thread_ = std::thread([this] { run_checkpoints(); });
 }
 
-GroupCommitter::~GroupCommitter() { stop(); }
+GroupCommitter::~GroupCommitter() {
+  stop();
+}
 
 void GroupCommitter::submit(LogEntry entry) {
   std::unique_lock<std::mutex> lock(mu_);
-  space_cv_.wait(lock,
-                 [&] { return queue_.size() < options_.max_queued || failed_ || stopping_; });
+  space_cv_.wait(lock, [&] { return queue_.size() < options_.max_queued || failed_ || stopping_; });
   if (failed_ || stopping_) return;  // never acked
   queue_.push_back(std::move(entry));
   ++submitted_seq_;

@@ -6,7 +6,8 @@
 //
 // Thread-safety: submit(), request_checkpoint(), stop() and stats() may be called from any
 // thread. on_durable and on_failure run on the storage threads; they must only hand off
-// (e.g. push to a queue and write an eventfd), never touch state-thread data.
+// (e.g. push to a queue and write an eventfd), never touch state-thread data, and never
+// call stop() (it joins the thread running them). The Store must outlive the committer.
 //
 // Bounded: at most max_batch entries per batch; submit() blocks when max_queued entries
 // are waiting (back-pressure to the state thread instead of unbounded growth). At most
@@ -17,7 +18,7 @@
 // its request is durable.
 // Fail-stop: after a failed append or checkpoint the committer stops writing and calls
 // on_failure once with the store's message; later submits are dropped (their writes never
-// ack).
+// ack). Submits after stop() are dropped too.
 // stop() (and the destructor) writes everything already submitted and any requested
 // checkpoint, then joins both threads.
 #pragma once
@@ -48,7 +49,8 @@ class GroupCommitter {
     int64_t checkpoints = 0;  // checkpoints written
     int64_t queued = 0;       // entries waiting now
   };
-  GroupCommitter(Store* store, Options options, std::function<void(int64_t durable_zxid)> on_durable,
+  GroupCommitter(Store* store, Options options,
+                 std::function<void(int64_t durable_zxid)> on_durable,
                  std::function<void(const std::string& message)> on_failure);
   ~GroupCommitter();  // stops and joins
 
@@ -74,15 +76,15 @@ class GroupCommitter {
   std::function<void(int64_t)> on_durable_;
   std::function<void(const std::string&)> on_failure_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;           // work for either thread, or stop
-  std::condition_variable space_cv_;     // room in queue_
-  std::deque<LogEntry> queue_;           // GUARDED_BY(mu_)
-  int64_t submitted_seq_ = 0;            // GUARDED_BY(mu_)
-  int64_t durable_seq_ = 0;              // GUARDED_BY(mu_)
+  std::condition_variable cv_;                           // work for either thread, or stop
+  std::condition_variable space_cv_;                     // room in queue_
+  std::deque<LogEntry> queue_;                           // GUARDED_BY(mu_)
+  int64_t submitted_seq_ = 0;                            // GUARDED_BY(mu_)
+  int64_t durable_seq_ = 0;                              // GUARDED_BY(mu_)
   std::optional<PendingCheckpoint> pending_checkpoint_;  // GUARDED_BY(mu_)
-  Stats stats_;                          // GUARDED_BY(mu_)
-  bool stopping_ = false;                // GUARDED_BY(mu_)
-  bool failed_ = false;                  // GUARDED_BY(mu_)
+  Stats stats_;                                          // GUARDED_BY(mu_)
+  bool stopping_ = false;                                // GUARDED_BY(mu_)
+  bool failed_ = false;                                  // GUARDED_BY(mu_)
   std::thread commit_thread_;
   std::thread checkpoint_thread_;
 };

@@ -25,7 +25,9 @@ const char* level_name(LogLevel level) {
 
 }  // namespace
 
-void set_log_sink(LogSink s) { sink() = std::move(s); }
+void set_log_sink(LogSink s) {
+  sink() = std::move(s);
+}
 
 void log(LogLevel level, const std::string& line) {
   if (sink()) {

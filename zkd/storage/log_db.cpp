@@ -15,7 +15,9 @@ constexpr const char* kSchema =
     "CREATE VIEW IF NOT EXISTS log_summary AS SELECT zxid, printf('0x%x', zxid) AS zxid_hex, "
     "zxid >> 32 AS epoch, zxid & 4294967295 AS counter, length(txn) AS bytes, crc FROM log;";
 
-uint32_t row_crc(int64_t zxid, std::string_view txn) { return crc32c_fields({zxid}, txn); }
+uint32_t row_crc(int64_t zxid, std::string_view txn) {
+  return crc32c_fields({zxid}, txn);
+}
 
 }  // namespace
 
@@ -25,9 +27,8 @@ std::string zxid_hex(int64_t zxid) {
   return buf;
 }
 
-std::unique_ptr<LogDb> LogDb::open(const std::string& path, const std::string& vfs,
-                                   bool force_sync, const std::string& database_id,
-                                   Status* status, bool* corrupt) {
+std::unique_ptr<LogDb> LogDb::open(const std::string& path, const std::string& vfs, bool force_sync,
+                                   const std::string& database_id, Status* status, bool* corrupt) {
   int code = 0;
   auto db = Db::open(path, vfs, status, &code);
   if (!db) {
@@ -37,8 +38,7 @@ std::unique_ptr<LogDb> LogDb::open(const std::string& path, const std::string& v
   std::unique_ptr<LogDb> log(new LogDb(std::move(db)));
   Db* d = log->db();
   std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
-                        (force_sync ? "FULL" : "OFF") +
-                        "; PRAGMA journal_size_limit=67108864;";
+                        (force_sync ? "FULL" : "OFF") + "; PRAGMA journal_size_limit=67108864;";
   Status st = d->exec(pragmas.c_str());
   if (st.ok) st = d->exec(kSchema);
   if (st.ok) st = create_meta_table(d);
@@ -118,8 +118,8 @@ Status LogDb::append(const std::vector<LogEntry>& batch, double* commit_ms) {
   insert_->reset();
   auto start = std::chrono::steady_clock::now();
   st = db_->exec("COMMIT");
-  *commit_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                   .count();
+  *commit_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!st.ok) {
     db_->rollback_if_open();
     return st;
@@ -128,8 +128,8 @@ Status LogDb::append(const std::vector<LogEntry>& batch, double* commit_ms) {
   return Status::Ok();
 }
 
-Status LogDb::replay(int64_t after_zxid,
-                     const std::function<void(int64_t, std::string_view)>& fn, bool* corrupt) {
+Status LogDb::replay(int64_t after_zxid, const std::function<void(int64_t, std::string_view)>& fn,
+                     bool* corrupt) {
   Stmt q(db_.get(), "SELECT zxid, txn, crc FROM log WHERE zxid > ?1 ORDER BY zxid");
   if (!q.ok()) return Status::Error(db_->error("replay log"));
   q.bind(1, after_zxid);

@@ -3,10 +3,10 @@
 namespace zkd::storage {
 
 std::unique_ptr<Db> Db::open(const std::string& path, const std::string& vfs, Status* status,
-                             int* sqlite_code) {
+                             int* sqlite_code, bool read_only) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                           vfs.empty() ? nullptr : vfs.c_str());
+  int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
     int code = raw ? sqlite3_extended_errcode(raw) : rc;
     *status = Status::Error(path + ": open: " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)) +
@@ -21,7 +21,21 @@ std::unique_ptr<Db> Db::open(const std::string& path, const std::string& vfs, St
   return std::unique_ptr<Db>(new Db(raw, path));
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Status Db::close() {
+  int rc = sqlite3_close(db_);
+  if (rc != SQLITE_OK) {
+    Status st = Status::Error(error("close"));
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    return st;
+  }
+  db_ = nullptr;
+  return Status::Ok();
+}
 
 Status Db::exec(const char* sql) {
   char* msg = nullptr;
@@ -53,7 +67,9 @@ Stmt::Stmt(Db* db, const char* sql) : db_(db) {
   }
 }
 
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+Stmt::~Stmt() {
+  sqlite3_finalize(stmt_);
+}
 
 Stmt& Stmt::reset() {
   sqlite3_reset(stmt_);
@@ -77,7 +93,9 @@ Stmt& Stmt::bind_text(int i, std::string_view v) {
   return *this;
 }
 
-int Stmt::step() { return sqlite3_step(stmt_); }
+int Stmt::step() {
+  return sqlite3_step(stmt_);
+}
 
 std::string_view Stmt::col_blob(int i) const {
   const void* p = sqlite3_column_blob(stmt_, i);

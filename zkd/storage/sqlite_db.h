@@ -15,10 +15,12 @@ namespace zkd::storage {
 
 class Db {
  public:
-  // Opens (creating when absent) `path` with the given VFS ("" = default).
-  // On failure returns nullptr, sets *status and, when known, *sqlite_code.
+  // Opens (creating when absent, unless read_only) `path` with the given VFS ("" =
+  // default). On failure returns nullptr, sets *status and, when known, *sqlite_code.
   static std::unique_ptr<Db> open(const std::string& path, const std::string& vfs, Status* status,
-                                  int* sqlite_code);
+                                  int* sqlite_code, bool read_only = false);
+  // Closes now; returns the close error (a deferred write failing), if any.
+  Status close();
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

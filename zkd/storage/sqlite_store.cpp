@@ -1,9 +1,13 @@
-// The Store on two SQLite databases: dataDir/zkd-state.db (checkpoints, metadata) and
-// dataLogDir/zkd-log.db (the log). Two connections, two locks: a checkpoint is written
-// while appends continue. Lock order: state_mu_ before log_mu_.
+// The Store on SQLite: dataDir/zkd-state.db (metadata), dataDir/checkpoints/*.db
+// (write-once checkpoint files) and dataLogDir/zkd-log.db (the log). Separate connections
+// and locks, so a checkpoint is written while appends continue.
+// Lock order: cp_mu_ before log_mu_; state_mu_ is never held with another; stats_mu_ is
+// innermost.
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 
+#include "zkd/storage/checkpoint_dir.h"
 #include "zkd/storage/files.h"
 #include "zkd/storage/log.h"
 #include "zkd/storage/log_db.h"
@@ -16,12 +20,18 @@ namespace {
 class SqliteStore : public Store {
  public:
   SqliteStore(const StoreConfig& config, std::unique_ptr<DirLock> lock,
-              std::unique_ptr<StateDb> state, std::unique_ptr<LogDb> log)
-      : config_(config), lock_(std::move(lock)), state_(std::move(state)), log_(std::move(log)) {
+              std::unique_ptr<DirLock> log_lock, std::unique_ptr<StateDb> state,
+              std::unique_ptr<CheckpointDir> cps, std::unique_ptr<LogDb> log)
+      : config_(config),
+        lock_(std::move(lock)),
+        log_lock_(std::move(log_lock)),
+        state_(std::move(state)),
+        cps_(std::move(cps)),
+        log_(std::move(log)) {
     state_path_ = state_->db()->path();
     log_path_ = log_->db()->path();
     last_logged_ = std::max(log_->max_zxid(), log_->purged_through());
-    checkpoint_zxid_ = state_->newest_zxid();
+    checkpoint_zxid_ = cps_->newest_zxid();
     refresh_checkpoint_stats();
     entries_since_checkpoint_ = log_->count_after(checkpoint_zxid_);
   }
@@ -41,12 +51,16 @@ class SqliteStore : public Store {
   bool failed() const override { return failed_; }
 
   Status load_checkpoint(const std::function<void(std::string_view)>& fn) override {
-    std::lock_guard<std::mutex> lock(state_mu_);
-    if (!state_) return failure_status();
-    if (state_->checkpoints().empty()) return Status::Ok();
-    bool corrupt = false;
-    Status st = state_->load(state_->newest_zxid(), fn, &corrupt);
-    if (!st.ok && corrupt) return quarantine_state(st.message);
+    std::lock_guard<std::mutex> lock(cp_mu_);
+    if (failed_) return failure_status();
+    std::string corrupt_path;
+    Status st = cps_->load_newest(fn, &corrupt_path);
+    if (!st.ok && !corrupt_path.empty()) {
+      // The next start falls back to the previous checkpoint (the log is kept from the
+      // oldest retained one), or refuses to start if there is none.
+      cps_->drop(corrupt_path);
+      return fail(st.message + "; " + aside(corrupt_path));
+    }
     if (!st.ok) return fail(st.message);
     return st;
   }
@@ -105,17 +119,15 @@ class SqliteStore : public Store {
 
   Status write_checkpoint(int64_t zxid, const std::vector<std::string>& records) override {
     int64_t purge_log_through = 0;
-    {
-      std::lock_guard<std::mutex> lock(state_mu_);
-      if (failed_) return failure_status();
-      Status st = state_->write_checkpoint(zxid, records);
-      if (st.ok && config_.autopurge) st = state_->purge(config_.snap_retain_count);
-      if (!st.ok) return fail(st.message);
-      checkpoint_zxid_ = state_->newest_zxid();
-      refresh_checkpoint_stats();
-      // The oldest retained checkpoint still needs every entry after it.
-      if (config_.autopurge) purge_log_through = state_->checkpoints().front().zxid;
-    }
+    std::lock_guard<std::mutex> cp_lock(cp_mu_);
+    if (failed_) return failure_status();
+    Status st = cps_->write(zxid, records);
+    if (st.ok && config_.autopurge) st = cps_->purge(config_.snap_retain_count);
+    if (!st.ok) return fail(st.message);
+    checkpoint_zxid_ = cps_->newest_zxid();
+    refresh_checkpoint_stats();
+    // The oldest retained checkpoint still needs every entry after it.
+    if (config_.autopurge) purge_log_through = cps_->list().front().zxid;
     std::lock_guard<std::mutex> lock(log_mu_);
     if (failed_) return failure_status();
     if (purge_log_through > 0) {
@@ -158,18 +170,19 @@ class SqliteStore : public Store {
     }
     s.failed = failed_;
     s.last_logged_zxid = last_logged_;
-    s.data_dir_bytes = sqlite_files_bytes(state_path_);
+    s.data_dir_bytes = sqlite_files_bytes(state_path_) + checkpoint_bytes_;
     s.log_dir_bytes = sqlite_files_bytes(log_path_);
     return s;
   }
 
  private:
-  // REQUIRES: state_mu_ held.
+  // REQUIRES: cp_mu_ held (or construction).
   void refresh_checkpoint_stats() {
     std::lock_guard<std::mutex> s(stats_mu_);
-    const auto& cps = state_->checkpoints();
+    const auto& cps = cps_->list();
     checkpoint_count_ = static_cast<int64_t>(cps.size());
     last_checkpoint_time_ms_ = cps.empty() ? 0 : cps.back().created_ms;
+    checkpoint_bytes_ = cps_->bytes();
   }
 
   Status failure_status() const {
@@ -188,13 +201,6 @@ class SqliteStore : public Store {
     return Status::Error(failure_);
   }
 
-  // REQUIRES: state_mu_ held. Closes the state database and moves it aside.
-  Status quarantine_state(const std::string& message) {
-    state_->db()->close_without_checkpoint();
-    state_.reset();
-    return fail(message + "; " + aside(state_path_));
-  }
-
   // REQUIRES: log_mu_ held.
   Status quarantine_log(const std::string& message) {
     log_->db()->close_without_checkpoint();
@@ -209,10 +215,13 @@ class SqliteStore : public Store {
   }
 
   const StoreConfig config_;
-  std::unique_ptr<DirLock> lock_;  // released last
+  std::unique_ptr<DirLock> lock_;      // released last
+  std::unique_ptr<DirLock> log_lock_;  // dataLogDir's, when separate
   std::string state_path_, log_path_;
   mutable std::mutex state_mu_;
   std::unique_ptr<StateDb> state_;  // GUARDED_BY(state_mu_)
+  mutable std::mutex cp_mu_;
+  std::unique_ptr<CheckpointDir> cps_;  // GUARDED_BY(cp_mu_)
   mutable std::mutex log_mu_;
   std::unique_ptr<LogDb> log_;  // GUARDED_BY(log_mu_)
   std::atomic<bool> failed_{false};
@@ -222,6 +231,7 @@ class SqliteStore : public Store {
   std::string failure_;
   int64_t last_checkpoint_time_ms_ = 0;
   int64_t checkpoint_count_ = 0;
+  int64_t checkpoint_bytes_ = 0;
   int64_t entries_since_checkpoint_ = 0;
   int64_t fsync_count_ = 0;
   double fsync_total_ms_ = 0;
@@ -255,10 +265,29 @@ std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status) {
   }
   auto lock = DirLock::acquire(config.data_dir, status);
   if (!lock) return nullptr;
+  // A separate dataLogDir is locked too: two servers must not share one log.
+  std::unique_ptr<DirLock> log_lock;
+  std::error_code ec;
+  if (!std::filesystem::equivalent(log_dir, config.data_dir, ec)) {
+    log_lock = DirLock::acquire(log_dir, status);
+    if (!log_lock) return nullptr;
+  }
   const std::string state_path = config.data_dir + "/zkd-state.db";
   const std::string log_path = log_dir + "/zkd-log.db";
   const bool state_existed = file_exists(state_path);
   const bool log_existed = file_exists(log_path);
+  if (!state_existed) {
+    // Starting empty on top of Apache ZooKeeper's data would look like data loss.
+    for (const std::string& dir : {config.data_dir, log_dir}) {
+      if (has_zookeeper_data(dir)) {
+        *status = Status::Error(dir +
+                                "/version-2 holds Apache ZooKeeper data, which zkd does "
+                                "not read: point dataDir/dataLogDir at an empty directory "
+                                "(or move version-2 away) to start an empty zkd");
+        return nullptr;
+      }
+    }
+  }
   if (!state_existed && log_existed) {
     *status = Status::Error(state_path + " is missing but " + log_path +
                             " exists: refusing to start from a partial history (restore the "
@@ -266,9 +295,21 @@ std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status) {
     return nullptr;
   }
   auto state = open_db<StateDb>(
-      state_path,
-      [&](bool* c) { return StateDb::open(state_path, config.sqlite_vfs, status, c); }, status);
+      state_path, [&](bool* c) { return StateDb::open(state_path, config.sqlite_vfs, status, c); },
+      status);
   if (!state) return nullptr;
+  std::string corrupt_path;
+  auto cps = CheckpointDir::open(config.data_dir, config.sqlite_vfs,
+                                 state->meta().at("database_id"), status, &corrupt_path);
+  if (!cps) {
+    if (!corrupt_path.empty()) {
+      std::string err;
+      std::string to = move_aside(corrupt_path, &err);
+      status->message += to.empty() ? "; " + err : "; moved aside to " + to;
+      log(LogLevel::kError, status->message);
+    }
+    return nullptr;
+  }
   if (!log_existed && state->meta().count("log_database_id")) {
     *status = Status::Error(log_path + " is missing but " + state_path +
                             " has had a log: refusing to start from a partial history "
@@ -296,13 +337,14 @@ std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status) {
       return nullptr;
     }
   }
-  if (log->purged_through() > state->newest_zxid()) {
+  if (log->purged_through() > cps->newest_zxid()) {
     *status = Status::Error(log_path + ": entries through " + zxid_hex(log->purged_through()) +
-                            " were purged but the newest checkpoint in " + state_path + " is " +
-                            zxid_hex(state->newest_zxid()) + ": the state cannot be rebuilt");
+                            " were purged but the newest checkpoint in " + cps->dir() + " is " +
+                            zxid_hex(cps->newest_zxid()) + ": the state cannot be rebuilt");
     return nullptr;
   }
-  return std::make_unique<SqliteStore>(config, std::move(lock), std::move(state), std::move(log));
+  return std::make_unique<SqliteStore>(config, std::move(lock), std::move(log_lock),
+                                       std::move(state), std::move(cps), std::move(log));
 }
 
 }  // namespace zkd::storage

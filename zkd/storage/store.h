@@ -30,9 +30,9 @@
 namespace zkd::storage {
 
 struct StoreConfig {
-  std::string data_dir;      // holds myid, the lock and the state (checkpoints, metadata)
-  std::string data_log_dir;  // the log; empty = data_dir
-  bool force_sync = true;    // zoo.cfg forceSync: false = the log is never fsync'd
+  std::string data_dir;       // holds myid, the lock and the state (checkpoints, metadata)
+  std::string data_log_dir;   // the log; empty = data_dir
+  bool force_sync = true;     // zoo.cfg forceSync: false = the log is never fsync'd
   int snap_retain_count = 3;  // autopurge.snapRetainCount: checkpoints kept (min 1)
   bool autopurge = true;      // false = keep every checkpoint and the whole log
   std::string sqlite_vfs;     // SQLite VFS name; empty = default. Tests pass the fault VFS.
@@ -59,8 +59,8 @@ struct StoreStats {
   int64_t last_checkpoint_time_ms = 0;  // wall clock when written (for last_snapshot)
   int64_t log_entries_since_checkpoint = 0;
   int64_t checkpoint_count = 0;
-  int64_t fsync_count = 0;      // durable commits of the log (one per append batch)
-  double fsync_total_ms = 0;    // time spent committing them (write + fsync)
+  int64_t fsync_count = 0;    // durable commits of the log (one per append batch)
+  double fsync_total_ms = 0;  // time spent committing them (write + fsync)
   double fsync_max_ms = 0;
   bool failed = false;
   std::string failure;  // the sticky error, empty when !failed
@@ -109,10 +109,11 @@ class Store {
 };
 
 // Opens (creating when absent) the store. Takes an exclusive lock on data_dir
-// (dataDir/zkd.lock): a second process on the same dataDir gets an error naming the lock
-// holder's pid. Verifies every log row and metadata row: a corrupt tail of the log (the
-// last entries, never acknowledged) is truncated with a warning; corruption elsewhere
-// fails the open with the file and record named, and the file is moved aside
+// (dataDir/zkd.lock, and dataLogDir/zkd.lock when separate): a second process on the same
+// dataDir gets an error naming the lock holder's pid. Refuses to start empty on a dataDir
+// that holds Apache ZooKeeper data (version-2/). Verifies every log row and metadata row: a corrupt
+// tail of the log (the last entries, never acknowledged) is truncated with a warning; corruption
+// elsewhere fails the open with the file and record named, and the file is moved aside
 // (<file>.corrupt-<n>, never deleted). Returns nullptr with *status set on error.
 std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status);
 

@@ -1,7 +1,8 @@
 // Record packing and CRC-32C.
+#include "zkd/storage/chunk.h"
+
 #include <gtest/gtest.h>
 
-#include "zkd/storage/chunk.h"
 #include "zkd/storage/crc32c.h"
 
 namespace zkd::storage {

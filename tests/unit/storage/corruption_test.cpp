@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "test_util.h"
+#include "zkd/storage/checkpoint_dir.h"
 #include "zkd/storage/log.h"
 #include "zkd/storage/meta_table.h"
 
@@ -38,6 +39,9 @@ class Corruption : public ::testing::Test {
   }
   std::string log_db() { return dir_ / "zkd-log.db"; }
   std::string state_db() { return dir_ / "zkd-state.db"; }
+  std::string checkpoint(int64_t zxid) {
+    return dir_ / ("checkpoints/" + checkpoint_file_name(zxid));
+  }
 
   TempDir dir_;
   std::vector<std::string> warnings_;
@@ -108,35 +112,57 @@ TEST_F(Corruption, GarbageLogFileIsMovedAside) {
   EXPECT_TRUE(std::filesystem::exists(log_db() + ".corrupt-1"));
 }
 
-TEST_F(Corruption, CorruptCheckpointChunkFailsLoadAndMovesStateAside) {
+TEST_F(Corruption, CorruptCheckpointChunkFailsLoadAndMovesTheFileAside) {
   make_store(10, 10);
-  ASSERT_EQ(sql(state_db(), "UPDATE checkpoint_chunk SET data = CAST(zeroblob(length(data)) "
-                            "AS BLOB) WHERE seq = 1"),
+  const std::string cp = checkpoint(10);
+  ASSERT_EQ(sql(cp, "UPDATE chunk SET data = CAST(zeroblob(length(data)) AS BLOB) WHERE seq = 1"),
             SQLITE_OK);
   auto s = must_open(config_for(dir_));  // headers are fine; chunks are checked on load
-  int64_t loaded = 0;
-  Status st = s->load_checkpoint([&](std::string_view) { ++loaded; });
+  Status st = s->load_checkpoint([](std::string_view) {});
   ASSERT_FALSE(st.ok);
-  EXPECT_NE(st.message.find(state_db()), std::string::npos) << st.message;
-  EXPECT_NE(st.message.find("checkpoint zxid 0xa chunk 1: fails its CRC check"),
+  EXPECT_NE(st.message.find(cp + ": checkpoint zxid 0xa chunk 1: fails its CRC check"),
             std::string::npos)
       << st.message;
-  EXPECT_NE(st.message.find("moved aside to " + state_db() + ".corrupt-1"), std::string::npos)
+  EXPECT_NE(st.message.find("moved aside to " + cp + ".corrupt-1"), std::string::npos)
       << st.message;
   EXPECT_TRUE(s->failed());
   EXPECT_FALSE(s->append(entries(11, 11)).ok);
   s.reset();
-  EXPECT_TRUE(std::filesystem::exists(state_db() + ".corrupt-1"));
-  EXPECT_FALSE(std::filesystem::exists(state_db()));
+  EXPECT_TRUE(std::filesystem::exists(cp + ".corrupt-1"));
+  EXPECT_FALSE(std::filesystem::exists(cp));
+  // The only checkpoint is gone and the log before it was purged: refuse to start.
   Status again;
   EXPECT_EQ(open_store(config_for(dir_), &again), nullptr);
-  EXPECT_NE(again.message.find("zkd-state.db is missing"), std::string::npos) << again.message;
+  EXPECT_NE(again.message.find("were purged but the newest checkpoint"), std::string::npos)
+      << again.message;
+}
+
+TEST_F(Corruption, CorruptNewestCheckpointFallsBackToThePreviousOneOnRestart) {
+  make_store(20, 10);
+  {
+    auto s = must_open(config_for(dir_));
+    ASSERT_TRUE(s->write_checkpoint(20, {"new"}).ok);
+    ASSERT_TRUE(s->append(entries(21, 30)).ok);
+  }
+  ASSERT_EQ(sql(checkpoint(20), "UPDATE chunk SET crc = crc + 1"), SQLITE_OK);
+  {
+    auto s = must_open(config_for(dir_));
+    EXPECT_EQ(s->checkpoint_zxid(), 20);
+    EXPECT_FALSE(s->load_checkpoint([](std::string_view) {}).ok);
+  }
+  auto s = must_open(config_for(dir_));
+  EXPECT_EQ(s->checkpoint_zxid(), 10);
+  int64_t n = 0;
+  ASSERT_TRUE(s->load_checkpoint([&](std::string_view) { ++n; }).ok);
+  EXPECT_EQ(n, 20000);
+  auto tail = replay_all(s.get(), 10);
+  ASSERT_EQ(tail.size(), 20u);
+  EXPECT_EQ(tail.front().first, 11);
 }
 
 TEST_F(Corruption, MissingCheckpointChunkIsDetected) {
   make_store(10, 10);
-  ASSERT_EQ(sql(state_db(), "DELETE FROM checkpoint_chunk WHERE seq = (SELECT max(seq) FROM "
-                            "checkpoint_chunk)"),
+  ASSERT_EQ(sql(checkpoint(10), "DELETE FROM chunk WHERE seq = (SELECT max(seq) FROM chunk)"),
             SQLITE_OK);
   auto s = must_open(config_for(dir_));
   Status st = s->load_checkpoint([](std::string_view) {});
@@ -146,12 +172,22 @@ TEST_F(Corruption, MissingCheckpointChunkIsDetected) {
 
 TEST_F(Corruption, CorruptCheckpointHeaderFailsOpen) {
   make_store(10, 10);
-  ASSERT_EQ(sql(state_db(), "UPDATE checkpoint SET record_count = 5"), SQLITE_OK);
+  ASSERT_EQ(sql(checkpoint(10), "UPDATE meta SET value = '5' WHERE key = 'record_count'"),
+            SQLITE_OK);
   Status st;
   EXPECT_EQ(open_store(config_for(dir_), &st), nullptr);
-  EXPECT_NE(st.message.find("checkpoint zxid 0xa header fails its CRC check"), std::string::npos)
+  EXPECT_NE(st.message.find(checkpoint(10) + ": meta row 'record_count' fails its CRC check"),
+            std::string::npos)
       << st.message;
-  EXPECT_TRUE(std::filesystem::exists(state_db() + ".corrupt-1"));
+  EXPECT_TRUE(std::filesystem::exists(checkpoint(10) + ".corrupt-1"));
+}
+
+TEST_F(Corruption, UnfinishedCheckpointWriteIsRemoved) {
+  make_store(10, 10);
+  std::ofstream(dir_ / "checkpoints/checkpoint-0000000000000014.db.tmp") << "partial";
+  auto s = must_open(config_for(dir_));
+  EXPECT_EQ(s->checkpoint_zxid(), 10);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "checkpoints/checkpoint-0000000000000014.db.tmp"));
 }
 
 TEST_F(Corruption, CorruptMetaRowFailsOpen) {
@@ -159,8 +195,7 @@ TEST_F(Corruption, CorruptMetaRowFailsOpen) {
     auto s = must_open(config_for(dir_));
     ASSERT_TRUE(s->set_meta("current_epoch", "4").ok);
   }
-  ASSERT_EQ(sql(state_db(), "UPDATE meta SET value = '5' WHERE key = 'current_epoch'"),
-            SQLITE_OK);
+  ASSERT_EQ(sql(state_db(), "UPDATE meta SET value = '5' WHERE key = 'current_epoch'"), SQLITE_OK);
   Status st;
   EXPECT_EQ(open_store(config_for(dir_), &st), nullptr);
   EXPECT_NE(st.message.find("meta row 'current_epoch' fails its CRC check"), std::string::npos)
@@ -171,13 +206,12 @@ TEST_F(Corruption, NewerFormatVersionIsRefusedNotMovedAside) {
   make_store(2);
   // As a newer zkd would have written it, CRC included.
   std::string crc = std::to_string(meta_crc("format_version", "99"));
-  ASSERT_EQ(sql(log_db(), "UPDATE meta SET value = '99', crc = " + crc +
-                              " WHERE key = 'format_version'"),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sql(log_db(), "UPDATE meta SET value = '99', crc = " + crc + " WHERE key = 'format_version'"),
+      SQLITE_OK);
   Status st;
   EXPECT_EQ(open_store(config_for(dir_), &st), nullptr);
-  EXPECT_NE(st.message.find("format_version 99 is not supported"), std::string::npos)
-      << st.message;
+  EXPECT_NE(st.message.find("format_version 99 is not supported"), std::string::npos) << st.message;
   EXPECT_TRUE(std::filesystem::exists(log_db()));
   EXPECT_FALSE(std::filesystem::exists(log_db() + ".corrupt-1"));
 }

@@ -1,6 +1,9 @@
 // Fail-stop on storage errors, driven by the fault-injecting VFS.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+
 #include "test_util.h"
 #include "zkd/storage/fault_vfs.h"
 
@@ -110,7 +113,7 @@ TEST(StoreFaultMisc, CheckpointWriteFailureIsStickyToo) {
   c.sqlite_vfs = fault_vfs::install();
   auto s = must_open(c);
   ASSERT_TRUE(s->append(entries(1, 5)).ok);
-  fault_vfs::arm(fault_vfs::Op::kSync, 1, fault_vfs::Error::kIo, true, "zkd-state.db");
+  fault_vfs::arm(fault_vfs::Op::kSync, 1, fault_vfs::Error::kIo, true, "/checkpoint-");
   EXPECT_FALSE(s->write_checkpoint(5, {"a", "b"}).ok);
   fault_vfs::disarm();
   EXPECT_TRUE(s->failed());
@@ -127,6 +130,39 @@ TEST(StoreFaultMisc, VfsCountsWritesAndSyncs) {
   ASSERT_TRUE(s->append(entries(1, 1)).ok);
   EXPECT_GE(fault_vfs::writes(), 1);
   EXPECT_GE(fault_vfs::syncs(), 1);  // synchronous=FULL: the commit is fsync'd
+}
+
+TEST(StoreFaultMisc, EnvironmentSpecArmsTheVfs) {
+  std::string err;
+  ::unsetenv("ZKD_STORAGE_FAULT");
+  EXPECT_EQ(fault_vfs::install_from_env(&err), "");
+  ::setenv("ZKD_STORAGE_FAULT", "sync:x:eio", 1);
+  EXPECT_EQ(fault_vfs::install_from_env(&err), "");
+  EXPECT_NE(err.find("expected"), std::string::npos);
+  TempDir dir;
+  StoreConfig c;
+  c.data_dir = dir.path();
+  c.sqlite_vfs = fault_vfs::install();
+  auto s = must_open(c);
+  // Armed after the open, so the count starts here: the 2nd log sync fails.
+  ::setenv("ZKD_STORAGE_FAULT", "sync:2:eio:zkd-log.db", 1);
+  err.clear();
+  EXPECT_EQ(fault_vfs::install_from_env(&err), "zkd-fault") << err;
+  ::unsetenv("ZKD_STORAGE_FAULT");
+  Status first = s->append(entries(1, 1));
+  Status second = s->append(entries(2, 2));
+  fault_vfs::disarm();
+  EXPECT_FALSE(first.ok && second.ok);
+  EXPECT_TRUE(s->failed());
+}
+
+TEST(StoreMisc, RefusesToStartEmptyOnZooKeeperData) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "version-2");
+  std::ofstream(dir / "version-2/snapshot.0") << "x";
+  Status st;
+  EXPECT_EQ(open_store(testing::config_for(dir), &st), nullptr);
+  EXPECT_NE(st.message.find("Apache ZooKeeper data"), std::string::npos) << st.message;
 }
 
 }  // namespace

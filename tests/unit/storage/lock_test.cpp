@@ -57,5 +57,16 @@ TEST(DirLock, LockIsReleasedWhenTheHolderDies) {
   EXPECT_NE(open_store(config_for(dir), &st), nullptr) << st.message;
 }
 
+TEST(DirLock, SharedDataLogDirIsLockedToo) {
+  TempDir a, b, logs;
+  StoreConfig ca = config_for(a), cb = config_for(b);
+  ca.data_log_dir = cb.data_log_dir = logs.path();
+  auto first = must_open(ca);
+  Status st;
+  EXPECT_EQ(open_store(cb, &st), nullptr);
+  EXPECT_NE(st.message.find(logs.path()), std::string::npos) << st.message;
+  EXPECT_NE(st.message.find("pid " + std::to_string(::getpid())), std::string::npos) << st.message;
+}
+
 }  // namespace
 }  // namespace zkd::storage

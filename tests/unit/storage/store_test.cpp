@@ -1,10 +1,11 @@
 // Store: append/replay, reopen, checkpoints, purge, metadata, myid.
+#include "zkd/storage/store.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "test_util.h"
-#include "zkd/storage/store.h"
 
 namespace zkd::storage {
 namespace {
@@ -108,6 +109,14 @@ TEST(Store, SeparateDataLogDir) {
   EXPECT_NE(st.message.find("zkd-log.db is missing"), std::string::npos) << st.message;
 }
 
+TEST(Store, DataLogDirSpelledDifferentlyIsTheSameDir) {
+  TempDir dir;
+  StoreConfig c = config_for(dir);
+  c.data_log_dir = dir.path() + "/./";
+  auto s = must_open(c);
+  ASSERT_TRUE(s->append(entries(1, 1)).ok);
+}
+
 TEST(Store, LogFromAnotherDatabaseIsRefused) {
   TempDir a, b;
   { must_open(config_for(a))->append(entries(1, 2)); }
@@ -148,7 +157,10 @@ TEST(Store, LargeCheckpointSpansManyChunks) {
   }
   auto s = must_open(config_for(dir));
   EXPECT_EQ(load_all(s.get()), recs);
-  EXPECT_GT(testing::sql_int(dir / "zkd-state.db", "SELECT chunk_count FROM checkpoint"), 3);
+  std::string file = dir / "checkpoints/checkpoint-0000000000000001.db";
+  EXPECT_GT(testing::sql_int(file, "SELECT count(*) FROM chunk"), 3);
+  EXPECT_EQ(testing::sql_int(file, "SELECT value FROM meta WHERE key = 'record_count'"),
+            static_cast<int64_t>(recs.size()));
 }
 
 TEST(Store, PurgeKeepsSnapRetainCountCheckpointsAndNeededLog) {
@@ -161,10 +173,14 @@ TEST(Store, PurgeKeepsSnapRetainCountCheckpointsAndNeededLog) {
     ASSERT_TRUE(s->write_checkpoint(i * 10, records(2, "cp" + std::to_string(i))).ok);
   }
   ASSERT_TRUE(s->append(entries(61, 65)).ok);
-  std::string db = dir / "zkd-state.db";
-  EXPECT_EQ(testing::sql_int(db, "SELECT count(*) FROM checkpoint"), 3);
-  EXPECT_EQ(testing::sql_int(db, "SELECT min(zxid) FROM checkpoint"), 40);
-  EXPECT_EQ(testing::sql_int(db, "SELECT count(DISTINCT checkpoint_zxid) FROM checkpoint_chunk"), 3);
+  std::vector<std::string> files;
+  for (auto& e : std::filesystem::directory_iterator(dir / "checkpoints")) {
+    files.push_back(e.path().filename().string());
+  }
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, (std::vector<std::string>{"checkpoint-0000000000000028.db",
+                                             "checkpoint-0000000000000032.db",
+                                             "checkpoint-000000000000003c.db"}));
   EXPECT_EQ(s->stats().checkpoint_count, 3);
   // The oldest retained checkpoint (40) needs the entries after it, nothing before.
   auto log = replay_all(s.get());

@@ -75,9 +75,8 @@ inline std::vector<LogEntry> entries(int64_t from, int64_t to) {
 
 inline std::vector<std::pair<int64_t, std::string>> replay_all(Store* s, int64_t after = 0) {
   std::vector<std::pair<int64_t, std::string>> out;
-  Status st = s->replay_log(after, [&](int64_t z, std::string_view t) {
-    out.emplace_back(z, std::string(t));
-  });
+  Status st = s->replay_log(
+      after, [&](int64_t z, std::string_view t) { out.emplace_back(z, std::string(t)); });
   if (!st.ok) throw std::runtime_error("replay: " + st.message);
   return out;
 }
