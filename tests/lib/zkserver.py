@@ -116,6 +116,8 @@ class Server:
         path = os.path.join(self.workdir, "zoo.cfg")
         with open(path, "w") as f:
             for k, v in cfg.items():
+                if v in (None, "None"):
+                    continue  # cfg={key: None} removes a default key
                 f.write("%s=%s\n" % (k, v))
         return path
 
