@@ -393,7 +393,8 @@ void MultiFailureIsAtomic() {
   zoo_op_result_t res[3];
   zoo_create_op_init(&ops[0], p.c_str(), "", 0, &ZOO_OPEN_ACL_UNSAFE, 0, nullptr, 0);
   zoo_delete_op_init(&ops[1], "/cclient/does-not-exist", -1);
-  zoo_create_op_init(&ops[2], (p + "2").c_str(), "", 0, &ZOO_OPEN_ACL_UNSAFE, 0, nullptr, 0);
+  const std::string p2 = p + "2";  // ops keep the pointer: must outlive zoo_multi
+  zoo_create_op_init(&ops[2], p2.c_str(), "", 0, &ZOO_OPEN_ACL_UNSAFE, 0, nullptr, 0);
   CHECK_RC(zoo_multi(c.zh, 3, ops, res), ZNONODE);
   CHECK(res[0].err == ZOK && res[1].err == ZNONODE && res[2].err == ZRUNTIMEINCONSISTENCY);
   Stat st;

@@ -169,7 +169,8 @@ def test_client_ahead_of_server_zxid_is_refused(zk_server):
 
 def test_kazoo_session_survives_server_restart(server_factory, kz):
     s = server_factory()
-    c = kz(server=s, timeout=10.0)
+    # generous session timeout: a restart on a loaded 2-core machine can take seconds
+    c = kz(server=s, timeout=25.0)
     c.create("/e", ephemeral=True)
     sid = c.client_id[0]
     states = []
