@@ -260,3 +260,36 @@ def test_add_watch_with_bad_mode(raw, test_path, mode):
     r = raw()
     err, _, _ = r.call(OP["addWatch"], jute.path_type_req(test_path, mode))
     assert err != 0
+
+
+# ZooKeeper 3.8 keeps one watch mode per (connection, path): a later registration replaces
+# the earlier mode. These three cases pin the observable effects.
+def test_child_watch_after_recursive_watch_both_fire(raw, kz, test_path):
+    c, r = kz(), raw()
+    add_watch(r, test_path, 1)
+    r.call(OP["getChildren"], jute.path_watch_req(test_path, True))
+    c.create(test_path + "/x")
+    r.wait_events(2)
+    r.ping()
+    assert [(e[0], e[2]) for e in r.events] == [(CREATED, test_path + "/x"), (CHILD, test_path)]
+
+
+def test_recursive_watch_after_child_watch_swallows_child_event(raw, kz, test_path):
+    c, r = kz(), raw()
+    r.call(OP["getChildren"], jute.path_watch_req(test_path, True))
+    add_watch(r, test_path, 1)
+    c.create(test_path + "/x")
+    r.wait_events(1)
+    r.ping()
+    assert [(e[0], e[2]) for e in r.events] == [(CREATED, test_path + "/x")]
+
+
+def test_data_watch_after_recursive_watch_makes_it_one_shot(raw, kz, test_path):
+    c, r = kz(), raw()
+    add_watch(r, test_path, 1)
+    r.call(OP["getData"], jute.path_watch_req(test_path, True))
+    c.set(test_path, b"1")
+    c.set(test_path, b"2")
+    r.wait_events(1)
+    r.ping()
+    assert [(e[0], e[2]) for e in r.events] == [(CHANGED, test_path)]
