@@ -121,7 +121,8 @@ def main():
     names = ["zookeeper(ref)", "%s(target)" % tgt_kind]
     total = 0
     try:
-        run_both(servers, lambda s: s.start())
+        for s in servers:  # from the main thread: servers die with this process
+            s.start()
         if args.only in (None, "main"):
             steps = script.main_script()
             ref, tgt = run_both(servers, lambda s: driver.run_script(s, steps))

@@ -8,13 +8,16 @@ Command lines:
   zookeeper: java -Xmx256m -D<k>=<v>... -cp <debian jars> QuorumPeerMain zoo.cfg
   zkd:       $ZKD_BIN -D<k>=<v>... zoo.cfg
 """
+import atexit
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
+import weakref
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ZK_CLASSPATH = ":".join(
@@ -74,6 +77,24 @@ def four_letter(port, cmd, timeout=3.0, host="127.0.0.1"):
 
 class ServerError(RuntimeError):
     pass
+
+
+_live = weakref.WeakSet()
+
+
+@atexit.register
+def _kill_leftovers():
+    for s in list(_live):
+        s.kill9()
+
+
+def _die_with_parent():
+    """preexec_fn: SIGKILL the server if the test process dies (e.g. a ctest timeout)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 class Server:
@@ -137,9 +158,14 @@ class Server:
         if self.proc is not None and self.proc.poll() is None:
             raise ServerError("already running")
         self._log = open(self.log_path, "ab")
+        # PDEATHSIG fires when the *thread* that forked exits, so only use it from the
+        # main thread.
+        main = threading.current_thread() is threading.main_thread()
         self.proc = subprocess.Popen(self.command(), stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, cwd=self.workdir,
-                                     start_new_session=True)
+                                     start_new_session=True,
+                                     preexec_fn=_die_with_parent if main else None)
+        _live.add(self)
         self.wait_ready(timeout)
         return self
 
