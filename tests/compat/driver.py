@@ -8,6 +8,8 @@ Step kinds (plain tuples, see script.py):
   ("expect_close", conn)         record frames until the server closes (or 'OPEN' after 2 s)
   ("raw", conn, bytes)           send bytes as-is; record frames / close within a short wait
   ("sleep", seconds)
+  ("drop", conn)                 close the TCP connection without closeSession
+  ("restart", hard)              restart the server (SIGKILL if hard) on the same dataDir
 A body may be a callable taking the Runner (to use this server's session id, zxid...).
 """
 import socket
@@ -124,6 +126,12 @@ class Runner:
             return []
         if kind == "connect":
             return self._connect(st[1], st[2] if len(st) > 2 else {})
+        if kind == "restart":  # ("restart", hard): every connection dies, same dataDir/port
+            for c in self.conns.values():
+                c.close()
+                c.closed = True
+            self.server.restart(hard=st[1])
+            return ["RESTARTED"]
         conn = self.conns[st[1]]
         if conn.closed and kind != "expect_close":
             return ["(connection already closed)"]
@@ -141,6 +149,10 @@ class Runner:
         if kind == "drain":
             conn.send(jute.frame(struct.pack(">ii", -2, OP["ping"])))
             return self._collect(conn, until_xid=-2)
+        if kind == "drop":  # close the socket without closeSession
+            conn.close()
+            conn.closed = True
+            return []
         if kind == "expect_close":
             if conn.closed:
                 return ["CLOSED"]

@@ -146,8 +146,11 @@ class Server:
         cfg_path = self._write_cfg()
         dopts = ["-D%s=%s" % (k, v) for k, v in self.props.items()]
         if self.kind == "zookeeper":
+            cp = ZK_CLASSPATH
+            if os.environ.get("ZK_LOG"):  # ZK_LOG=1: ZooKeeper logs into server.log
+                cp = cp.replace("slf4j-nop.jar", "slf4j-simple.jar")
             return ["java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"] + dopts + [
-                "-cp", ZK_CLASSPATH, ZK_MAIN, cfg_path]
+                "-cp", cp, ZK_MAIN, cfg_path]
         b = zkd_bin()
         if not os.path.exists(b):
             raise ServerError("zkd binary not found at %s (set ZKD_BIN)" % b)
