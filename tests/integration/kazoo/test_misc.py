@@ -203,11 +203,29 @@ def test_four_letter_ruok_and_srvr(zk_server):
     assert "Mode: standalone" in srvr
 
 
-def test_unknown_opcode_gets_error_reply(raw):
+def test_unknown_opcode_gets_unimplemented_then_close(raw):
     r = raw()
     xid = r.send_request(999, b"")
-    try:
-        rxid, _, err, body = r.read_reply(timeout=3)
-    except (rawclient.ConnectionClosed, OSError, socket.timeout) as e:
-        pytest.fail("no reply to unknown opcode: %r" % e)
-    assert rxid == xid and err != 0 and body == b""
+    rxid, zxid, err, body = r.read_reply(timeout=3)
+    assert (rxid, zxid, err, body) == (xid, -1, ERR["UNIMPLEMENTED"], b"")
+    with pytest.raises((rawclient.ConnectionClosed, OSError)):
+        r.recv_frame(timeout=3)
+
+
+def test_garbled_known_request_is_marshalling_error_and_connection_stays(raw):
+    r = raw()
+    xid = r.send_request(OP["getData"], jute.path_req("/"))  # watch byte missing
+    rxid, _, err, body = r.read_reply(timeout=3)
+    assert (rxid, err, body) == (xid, ERR["MARSHALLINGERROR"], b"")
+    assert r.ping() == 0
+
+
+def test_failed_write_consumes_a_zxid_failed_read_does_not(raw, test_path):
+    r = raw()
+    _, _, z0 = r.call(OP["sync"], jute.path_req("/"))
+    err, _, z1 = r.call(OP["create"], jute.create_req(test_path))  # NODEEXISTS
+    assert err == ERR["NODEEXISTS"] and z1 == z0 + 1
+    err, _, z2 = r.call(OP["setData"], jute.set_data_req(test_path, b"x", 99))  # BADVERSION
+    assert err == ERR["BADVERSION"] and z2 == z1 + 1
+    err, _, z3 = r.call(OP["getData"], jute.path_watch_req(test_path + "/missing"))
+    assert err == ERR["NONODE"] and z3 == z2
