@@ -229,3 +229,19 @@ def test_failed_write_consumes_a_zxid_failed_read_does_not(raw, test_path):
     assert err == ERR["BADVERSION"] and z2 == z1 + 1
     err, _, z3 = r.call(OP["getData"], jute.path_watch_req(test_path + "/missing"))
     assert err == ERR["NONODE"] and z3 == z2
+
+
+def test_four_letter_isro_is_rw(zk_server):
+    # kazoo's RWPinger expects exactly "rw" from a read-write server.
+    assert zk_server.four_letter("isro") == "rw"
+
+
+def test_four_letter_not_whitelisted_message(server_factory):
+    s = server_factory(cfg={"4lw.commands.whitelist": "srvr"})
+    assert s.four_letter("ruok") == "ruok is not executed because it is not in the whitelist.\n"
+    assert s.four_letter("stat") == "stat is not executed because it is not in the whitelist.\n"
+    assert "Mode: standalone" in s.four_letter("srvr")  # srvr is always allowed
+
+
+def test_unknown_four_letter_word_closes_silently(zk_server):
+    assert zk_server.four_letter("xyzw") == ""
