@@ -175,10 +175,12 @@ def test_kazoo_session_survives_server_restart(server_factory, kz):
     sid = c.client_id[0]
     states = []
     c.add_listener(states.append)
+    t0 = time.monotonic()
     s.restart()
+    restart_s = time.monotonic() - t0
     wait_until(lambda: c.state == KazooState.CONNECTED and KazooState.SUSPENDED in states,
-               timeout=20, what="reconnect")
-    assert c.client_id[0] == sid
+               timeout=40, what="reconnect (states %r, restart took %.1fs)" % (states, restart_s))
+    assert c.client_id[0] == sid, (states, restart_s)
     assert c.exists("/e").ephemeralOwner == sid
 
 
