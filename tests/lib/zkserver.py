@@ -109,6 +109,9 @@ class Server:
         self.data_dir = os.path.join(self.workdir, "data")
         os.makedirs(self.data_dir)
         self.port = free_port()
+        # Free ports for the HTTP endpoints too, so parallel servers never collide.
+        self.admin_port = free_port()
+        self.metrics_port = free_port()
         self.proc = None
         self.log_path = os.path.join(self.workdir, "server.log")
         self._log = None
@@ -132,6 +135,8 @@ class Server:
             "admin.enableServer": "false",
             "maxClientCnxns": "0",
             "maxSessionTimeout": "30000",
+            "admin.serverPort": str(self.admin_port),
+            "metricsProvider.httpPort": str(self.metrics_port),
         }
         cfg.update({k: str(v) for k, v in self.cfg.items()})
         path = os.path.join(self.workdir, "zoo.cfg")
