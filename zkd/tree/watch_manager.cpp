@@ -5,180 +5,154 @@
 
 namespace zkd::tree {
 
+namespace event = proto::event;
+
 void WatchTable::add(const std::string& path, WatcherId w, WatchMode mode) {
-  uint8_t& bits = by_path_[path][w];
-  if (bits == 0) {
+  auto& watchers = by_path_[path];
+  auto [it, inserted] = watchers.try_emplace(w, mode);
+  if (inserted) {
     by_watcher_[w].insert(path);
     ++count_;
+  } else {
+    if (it->second == WatchMode::kRecursive) --recursive_;
+    it->second = mode;
   }
-  if ((mode & kRecursive) && !(bits & kRecursive)) ++recursive_;
-  bits |= mode;
+  if (mode == WatchMode::kRecursive) ++recursive_;
 }
 
-void WatchTable::collect(const std::string& path, bool exact, std::set<WatcherId>& out,
-                         const std::set<WatcherId>* skip) {
-  auto it = by_path_.find(path);
-  if (it == by_path_.end()) return;
-  auto& watchers = it->second;
-  for (auto w = watchers.begin(); w != watchers.end();) {
-    uint8_t bits = w->second;
-    bool fires = exact || (bits & kRecursive);
-    if (!fires || (skip && skip->count(w->first))) {
-      ++w;
-      continue;
-    }
-    out.insert(w->first);
-    if (exact && (bits & kStandard)) {
-      // A fired standard watch is gone; persistent modes on the same path stay.
-      w->second = bits & ~kStandard;
-      if (w->second == 0) {
-        auto& paths = by_watcher_[w->first];
-        paths.erase(path);
-        if (paths.empty()) by_watcher_.erase(w->first);
-        --count_;
-        w = watchers.erase(w);
-        continue;
+void WatchTable::erase(std::unordered_map<std::string, std::map<WatcherId, WatchMode>>::iterator pit,
+                       std::map<WatcherId, WatchMode>::iterator wit) {
+  if (wit->second == WatchMode::kRecursive) --recursive_;
+  auto bw = by_watcher_.find(wit->first);
+  if (bw != by_watcher_.end()) {
+    bw->second.erase(pit->first);
+    if (bw->second.empty()) by_watcher_.erase(bw);
+  }
+  --count_;
+  pit->second.erase(wit);
+  if (pit->second.empty()) by_path_.erase(pit);
+}
+
+void WatchTable::trigger(const std::string& path, int32_t type, std::set<WatcherId>& out) {
+  bool child_event = type == event::kNodeChildrenChanged;
+  if (auto pit = by_path_.find(path); pit != by_path_.end()) {
+    auto& watchers = pit->second;
+    for (auto wit = watchers.begin(); wit != watchers.end();) {
+      auto next = std::next(wit);
+      WatchMode mode = wit->second;
+      if (mode == WatchMode::kRecursive) {
+        if (!child_event) out.insert(wit->first);
+      } else {
+        out.insert(wit->first);
+        if (mode == WatchMode::kStandard) {
+          bool last = watchers.size() == 1;
+          erase(pit, wit);
+          if (last) break;  // the path entry is gone
+        }
       }
+      wit = next;
     }
-    ++w;
   }
-  if (watchers.empty()) by_path_.erase(it);
-}
-
-void WatchTable::trigger(const std::string& path, std::set<WatcherId>& out,
-                         const std::set<WatcherId>* skip) {
-  collect(path, true, out, skip);
-  if (recursive_ == 0 || path == "/") return;
+  if (recursive_ == 0 || child_event || path == "/") return;
   std::string_view p = path;
   do {
     p = parent_of(p);
-    collect(std::string(p), false, out, skip);
+    auto pit = by_path_.find(std::string(p));
+    if (pit == by_path_.end()) continue;
+    for (const auto& [w, mode] : pit->second) {
+      if (mode == WatchMode::kRecursive) out.insert(w);
+    }
   } while (p != "/");
 }
 
-bool WatchTable::has(const std::string& path, WatcherId w, uint8_t modes) const {
+bool WatchTable::has(const std::string& path, WatcherId w) const {
   auto it = by_path_.find(path);
-  if (it == by_path_.end()) return false;
-  auto wit = it->second.find(w);
-  return wit != it->second.end() && (wit->second & modes);
+  return it != by_path_.end() && it->second.count(w) > 0;
 }
 
-bool WatchTable::remove(const std::string& path, WatcherId w, uint8_t modes) {
-  auto it = by_path_.find(path);
-  if (it == by_path_.end()) return false;
-  auto wit = it->second.find(w);
-  if (wit == it->second.end() || !(wit->second & modes)) return false;
-  if ((wit->second & modes & kRecursive)) --recursive_;
-  wit->second &= ~modes;
-  if (wit->second == 0) {
-    it->second.erase(wit);
-    if (it->second.empty()) by_path_.erase(it);
-    auto& paths = by_watcher_[w];
-    paths.erase(path);
-    if (paths.empty()) by_watcher_.erase(w);
-    --count_;
-  }
+bool WatchTable::remove(const std::string& path, WatcherId w) {
+  auto pit = by_path_.find(path);
+  if (pit == by_path_.end()) return false;
+  auto wit = pit->second.find(w);
+  if (wit == pit->second.end()) return false;
+  erase(pit, wit);
   return true;
 }
 
 void WatchTable::remove_watcher(WatcherId w) {
   auto it = by_watcher_.find(w);
   if (it == by_watcher_.end()) return;
-  for (const auto& path : it->second) {
+  std::set<std::string> paths = std::move(it->second);
+  by_watcher_.erase(it);
+  for (const auto& path : paths) {
     auto pit = by_path_.find(path);
     if (pit == by_path_.end()) continue;
     auto wit = pit->second.find(w);
-    if (wit != pit->second.end()) {
-      if (wit->second & kRecursive) --recursive_;
-      pit->second.erase(wit);
-      --count_;
-    }
+    if (wit == pit->second.end()) continue;
+    if (wit->second == WatchMode::kRecursive) --recursive_;
+    --count_;
+    pit->second.erase(wit);
     if (pit->second.empty()) by_path_.erase(pit);
   }
-  by_watcher_.erase(it);
 }
 
 void WatchManager::add_persistent(const std::string& path, WatcherId w, bool recursive) {
-  if (recursive) {
-    data_.add(path, w, kRecursive);
-  } else {
-    data_.add(path, w, kPersistent);
-    child_.add(path, w, kPersistent);
-  }
+  WatchMode mode = recursive ? WatchMode::kRecursive : WatchMode::kPersistent;
+  data_.add(path, w, mode);
+  child_.add(path, w, mode);
 }
 
-void WatchManager::emit(const std::set<WatcherId>& ws, int32_t type, const std::string& path,
-                        std::vector<WatchEvent>& out) {
+namespace {
+void emit(const std::set<WatcherId>& ws, int32_t type, const std::string& path,
+          std::vector<WatchEvent>& out) {
   for (WatcherId w : ws) out.push_back({w, type, path});
 }
+}  // namespace
 
 void WatchManager::on_create(const std::string& path, std::vector<WatchEvent>& out) {
   std::set<WatcherId> ws;
-  data_.trigger(path, ws, nullptr);
-  emit(ws, proto::event::kNodeCreated, path, out);
+  data_.trigger(path, event::kNodeCreated, ws);
+  emit(ws, event::kNodeCreated, path, out);
   std::string parent(parent_of(path));
   std::set<WatcherId> cws;
-  child_.trigger(parent, cws, recursive_on(parent));
-  emit(cws, proto::event::kNodeChildrenChanged, parent, out);
-}
-
-// ZooKeeper 3.8 keeps one watch mode per (connection, path) for both tables: once a
-// connection has a recursive watch on P, its child watch on P no longer fires (and is
-// not consumed). Observed against 3.8.0; see tests/compat.
-const std::set<WatcherId>* WatchManager::recursive_on(const std::string& path) {
-  silenced_.clear();
-  auto it = data_.by_path().find(path);
-  if (it == data_.by_path().end()) return nullptr;
-  for (const auto& [w, bits] : it->second) {
-    if (bits & kRecursive) silenced_.insert(w);
-  }
-  return silenced_.empty() ? nullptr : &silenced_;
+  child_.trigger(parent, event::kNodeChildrenChanged, cws);
+  emit(cws, event::kNodeChildrenChanged, parent, out);
 }
 
 void WatchManager::on_delete(const std::string& path, std::vector<WatchEvent>& out) {
   std::set<WatcherId> ws;
-  data_.trigger(path, ws, nullptr);
+  data_.trigger(path, event::kNodeDeleted, ws);
+  // The child table fires too, but a connection hears NodeDeleted once.
   std::set<WatcherId> cws;
-  child_.trigger(path, cws, &ws);  // one NodeDeleted per watcher across both tables
+  child_.trigger(path, event::kNodeDeleted, cws);
   ws.insert(cws.begin(), cws.end());
-  emit(ws, proto::event::kNodeDeleted, path, out);
+  emit(ws, event::kNodeDeleted, path, out);
   std::string parent(parent_of(path));
   std::set<WatcherId> pws;
-  child_.trigger(parent, pws, recursive_on(parent));
-  emit(pws, proto::event::kNodeChildrenChanged, parent, out);
+  child_.trigger(parent, event::kNodeChildrenChanged, pws);
+  emit(pws, event::kNodeChildrenChanged, parent, out);
 }
 
 void WatchManager::on_set_data(const std::string& path, std::vector<WatchEvent>& out) {
   std::set<WatcherId> ws;
-  data_.trigger(path, ws, nullptr);
-  emit(ws, proto::event::kNodeDataChanged, path, out);
+  data_.trigger(path, event::kNodeDataChanged, ws);
+  emit(ws, event::kNodeDataChanged, path, out);
 }
 
 bool WatchManager::remove_watches(const std::string& path, int32_t type, WatcherId w,
                                   bool remove) {
   namespace wt = proto::watcher_type;
-  auto apply = [&](WatchTable& t, uint8_t modes) {
-    return remove ? t.remove(path, w, modes) : t.has(path, w, modes);
-  };
+  auto apply = [&](WatchTable& t) { return remove ? t.remove(path, w) : t.has(path, w); };
   switch (type) {
-    // A watcher's entry for the path in a table, whatever its mode (3.8's
-    // WatchManager.removeWatcher(path, watcher)).
     case wt::kChildren:
-      return apply(child_, kStandard | kPersistent | kRecursive);
+      return apply(child_);
     case wt::kData:
-      return apply(data_, kStandard | kPersistent | kRecursive);
+      return apply(data_);
     case wt::kAny: {
-      bool a = apply(child_, kStandard | kPersistent | kRecursive);
-      bool b = apply(data_, kStandard | kPersistent | kRecursive);
+      bool a = apply(child_);
+      bool b = apply(data_);
       return a || b;
     }
-    case wt::kPersistent: {
-      bool a = apply(child_, kPersistent);
-      bool b = apply(data_, kPersistent);
-      return a || b;
-    }
-    case wt::kPersistentRecursive:
-      return apply(data_, kRecursive);
     default:
       return false;
   }
