@@ -176,11 +176,13 @@ def test_kazoo_session_survives_server_restart(server_factory, kz):
     states = []
     c.add_listener(states.append)
     t0 = time.monotonic()
-    s.restart()
+    # Hard restart: with SIGTERM, ZooKeeper 3.8 sometimes answers a reconnect that lands
+    # while it is shutting down as "session expired" (FINDINGS #26).
+    s.restart(hard=True)
     restart_s = time.monotonic() - t0
     wait_until(lambda: c.state == KazooState.CONNECTED and KazooState.SUSPENDED in states,
                timeout=40, what="reconnect (states %r, restart took %.1fs)" % (states, restart_s))
-    assert c.client_id[0] == sid, (states, restart_s)
+    assert c.client_id[0] == sid, (states, restart_s, s.log_tail(200))
     assert c.exists("/e").ephemeralOwner == sid
 
 
