@@ -115,7 +115,9 @@ int shell_main(Ctx& ctx, const Args&) {
 #ifdef ZKCTL_HAVE_READLINE
   rl_attempted_completion_function = completion;
 #endif
+  // Exit status: the last failing command's code, 0 when every command succeeded.
   int last = kOk;
+  int worst = kOk;
   int lineno = 0;
   std::string line;
   for (;;) {
@@ -125,7 +127,7 @@ int shell_main(Ctx& ctx, const Args&) {
     std::vector<std::string> tokens;
     std::string error;
     if (!tokenize(line, &tokens, &error)) {
-      last = ctx.fail(kUsage, "BADARGUMENTS", error);
+      last = worst = ctx.fail(kUsage, "BADARGUMENTS", error);
       continue;
     }
     if (tokens.empty() || tokens[0][0] == '#') continue;
@@ -138,13 +140,14 @@ int shell_main(Ctx& ctx, const Args&) {
     }
     if (c == "connect") {
       if (tokens.size() != 2) {
-        last = ctx.fail(kUsage, "BADARGUMENTS", "usage: connect host:port");
+        last = worst = ctx.fail(kUsage, "BADARGUMENTS", "usage: connect host:port");
         continue;
       }
       ctx.disconnect();
       ctx.g.servers = tokens[1];
       int rc = kOk;
       last = ctx.zk(&rc) ? kOk : rc;
+      if (last != kOk) worst = last;
       continue;
     }
     if (c == "help") {
@@ -161,14 +164,16 @@ int shell_main(Ctx& ctx, const Args&) {
       continue;
     }
     if (c == "shell" || c == "watch") {
-      last = ctx.fail(kUsage, "BADARGUMENTS", "'" + c + "' is not available inside the shell");
+      last = worst = ctx.fail(kUsage, "BADARGUMENTS", "'" + c + "' is not available inside the shell");
       continue;
     }
     last = run_command(ctx, tokens);
+    if (last != kOk) worst = last;
   }
   ctx.on_event = nullptr;
   ctx.disconnect();
-  return last;
+  (void)last;
+  return worst;
 }
 
 }  // namespace zkctl
