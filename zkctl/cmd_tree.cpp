@@ -317,16 +317,23 @@ int restore(Ctx& ctx, SyncClient& zk, const std::vector<NodeInfo>& nodes,
         ++created;
       }
     }
-    if (exists && overwrite && !(dst == "/" && n.data_null)) {
-      auto r = zk.set_data(dst, n.data, -1);
-      if (!r.ok()) {
-        prog.done();
-        return ctx.zk_fail(r.err, dst);
+    bool acl_differs = !exists && n.acl != open;
+    if (exists && overwrite) {
+      // Only write what differs: a node we may read but not write stays untouched
+      // when it already holds the right content.
+      auto cur = zk.get_data(dst);
+      if (cur.ok() && (cur.value.data != n.data || cur.value.data_null != n.data_null) &&
+          !(dst == "/" && n.data_null)) {
+        auto r = zk.set_data(dst, n.data, -1);
+        if (!r.ok()) {
+          prog.done();
+          return ctx.zk_fail(r.err, dst);
+        }
       }
+      auto acl = zk.get_acl(dst);
+      acl_differs = !acl.ok() || acl.value.acl != n.acl;
     }
-    if (!n.acl.empty() && ((!exists && n.acl != open) || (exists && overwrite))) {
-      acl_fixups.emplace_back(dst, &n.acl);
-    }
+    if (!n.acl.empty() && acl_differs) acl_fixups.emplace_back(dst, &n.acl);
     prog.update(created);
   }
   for (auto it = acl_fixups.rbegin(); it != acl_fixups.rend(); ++it) {
