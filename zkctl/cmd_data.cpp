@@ -58,6 +58,9 @@ int cmd_ls(Ctx& ctx, const Args& a) {
     WalkOptions wo;
     int32_t e = walk(*zk, path, wo, &nodes, &failed);
     if (e) return ctx.zk_fail(e, failed);
+    // zkCli lists breadth-first (ZKUtil.listSubTreeBFS), children sorted.
+    std::stable_sort(nodes.begin(), nodes.end(),
+                     [](const NodeInfo& x, const NodeInfo& y) { return x.depth < y.depth; });
     if (ctx.g.json) {
       Json j;
       j.begin_object().key("path").str(path).key("paths").begin_array();
