@@ -75,6 +75,6 @@ int main(int argc, char** argv) {
   cmd_tokens.insert(cmd_tokens.end(), tokens.begin(), tokens.end());
   for (int k = i + 1; k < argc; ++k) cmd_tokens.push_back(argv[k]);
   int rc = zkctl::run_command(ctx, cmd_tokens);
-  if (cmd != "watch") ctx.disconnect();
+  ctx.disconnect();
   return rc;
 }
