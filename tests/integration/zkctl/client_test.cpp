@@ -1,6 +1,9 @@
 // Tests of the zkd_client library against a live server whose address is in
 // $ZK_SERVER (test_client.py starts the server and runs this binary).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -54,6 +57,91 @@ struct Events {
       return false;
     });
   }
+};
+
+
+// A TCP proxy to the server that the test can cut (close every connection and refuse
+// new ones) and restore, to exercise disconnects, reconnects and expiry.
+class Proxy {
+ public:
+  explicit Proxy(const std::string& target) {
+    auto colon = target.rfind(':');
+    target_port_ = static_cast<uint16_t>(std::stoi(target.substr(colon + 1)));
+    listen_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    ::setsockopt(listen_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listen_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(listen_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    ::listen(listen_, 16);
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~Proxy() {
+    stop_ = true;
+    ::shutdown(listen_, SHUT_RDWR);
+    thread_.join();
+    ::close(listen_);
+    cut();
+  }
+  std::string addr() const { return "127.0.0.1:" + std::to_string(port_); }
+  // Drops every proxied connection; while cut, new connections are closed at once.
+  void cut() {
+    std::lock_guard<std::mutex> lk(mu_);
+    cut_ = true;
+    for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
+  }
+  void restore() {
+    std::lock_guard<std::mutex> lk(mu_);
+    cut_ = false;
+  }
+
+ private:
+  void loop() {
+    while (!stop_) {
+      int c = ::accept(listen_, nullptr, nullptr);
+      if (c < 0) return;
+      std::lock_guard<std::mutex> lk(mu_);
+      if (cut_) {
+        ::close(c);
+        continue;
+      }
+      int s = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      a.sin_port = htons(target_port_);
+      if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+        ::close(c);
+        ::close(s);
+        continue;
+      }
+      fds_.push_back(c);
+      fds_.push_back(s);
+      std::thread([c, s] { pump(c, s); }).detach();
+      std::thread([c, s] { pump(s, c); }).detach();
+    }
+  }
+  static void pump(int from, int to) {
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::recv(from, buf, sizeof buf, 0);
+      if (n <= 0 || ::send(to, buf, static_cast<size_t>(n), MSG_NOSIGNAL) != n) break;
+    }
+    ::shutdown(to, SHUT_RDWR);
+    ::shutdown(from, SHUT_RDWR);
+  }
+  int listen_ = -1;
+  uint16_t port_ = 0;
+  uint16_t target_port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  bool cut_ = false;
+  std::vector<int> fds_;  // never closed while pumps may use them; leaked per test
+  std::thread thread_;
 };
 
 class ClientTest : public ::testing::Test {
@@ -295,6 +383,71 @@ TEST_F(ClientTest, ClosedClientFailsCallsAndUnreachableGivesUp) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
   EXPECT_NE(e.find("refused"), std::string::npos) << e;
   EXPECT_EQ(dead.async().state(), zc::State::kClosed);
+}
+
+TEST_F(ClientTest, ReconnectsWithTheSameSessionAfterADrop) {
+  Proxy proxy(server());
+  Events ev;
+  zc::Options o;
+  o.servers = proxy.addr();
+  o.session_timeout_ms = 10000;
+  o.reconnect_backoff_ms = 100;
+  o.watcher = ev.cb();
+  zc::SyncClient c(o);
+  std::string e;
+  ASSERT_TRUE(c.connect(10000, &e)) << e;
+  int64_t sid = c.async().session_id();
+  std::string p = unique("reconnect");
+  ASSERT_TRUE(c.create(p, "", zc::open_acl_unsafe(), zkd::proto::create_mode::kEphemeral).ok());
+  proxy.cut();
+  EXPECT_TRUE(ev.wait_for(zkd::proto::event::kNone, ""));  // Disconnected
+  // A request made while disconnected waits for the new connection.
+  std::promise<int32_t> queued;
+  c.async().exists(p, false, [&](int32_t err, zc::Stat) { queued.set_value(err); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  proxy.restore();
+  ASSERT_TRUE(c.async().wait_connected(10000)) << zc::state_name(c.async().state());
+  auto f = queued.get_future();
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(f.get(), 0);
+  EXPECT_EQ(c.async().session_id(), sid);
+  EXPECT_TRUE(c.exists(p).ok());  // the ephemeral survived: same session
+  c.close();
+}
+
+TEST_F(ClientTest, SessionExpiresWhenNoServerComesBack) {
+  Proxy proxy(server());
+  Events ev;
+  zc::Options o;
+  o.servers = proxy.addr();
+  o.session_timeout_ms = 4000;
+  o.reconnect_backoff_ms = 100;
+  o.watcher = ev.cb();
+  zc::SyncClient c(o);
+  std::string e;
+  ASSERT_TRUE(c.connect(10000, &e)) << e;
+  auto watcher = connect();
+  std::string p = unique("expire");
+  ASSERT_TRUE(c.create(p, "", zc::open_acl_unsafe(), zkd::proto::create_mode::kEphemeral).ok());
+  proxy.cut();
+  {
+    std::unique_lock<std::mutex> lk(ev.mu);
+    ASSERT_TRUE(ev.cv.wait_for(lk, std::chrono::seconds(20), [&] {
+      for (const auto& x : ev.v) {
+        if (x.state == zkd::proto::state::kExpired) return true;
+      }
+      return false;
+    }));
+  }
+  EXPECT_EQ(c.async().state(), zc::State::kExpired);
+  EXPECT_EQ(c.exists("/").err, err::kSessionExpired);
+  // The server expires it too, removing the ephemeral.
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {
+    gone = watcher->exists(p).err == err::kNoNode;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(gone);
 }
 
 TEST_F(ClientTest, FourLetterWord) {
