@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -105,6 +106,13 @@ SyncClient* Ctx::zk(int* exit_code) {
   o.servers = g.servers;
   o.session_timeout_ms = g.session_timeout_ms;
   o.max_connect_rounds = 2;
+  // Split the connect timeout over the hosts so a silent first host cannot use it all.
+  zkd::client::ConnectString parsed;
+  std::string ignored;
+  if (zkd::client::parse_connect_string(g.servers, &parsed, &ignored)) {
+    o.connect_timeout_ms = std::max<int32_t>(
+        1000, g.connect_timeout_ms / static_cast<int32_t>(parsed.hosts.size()));
+  }
   o.watcher = [this](const zkd::client::WatchEvent& ev) {
     if (on_event) on_event(ev);
   };

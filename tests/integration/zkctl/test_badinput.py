@@ -159,3 +159,16 @@ def test_shell_bad_lines_continue(zk, base):
     assert r.returncode == 2
     assert r.stdout.splitlines() == ["[]"]
     assert len(r.stderr.strip().splitlines()) == 3
+
+
+def test_silent_first_server_does_not_use_up_the_connect_timeout(zk, server):
+    fake = FakeServer("silent")
+    try:
+        t0 = time.time()
+        r = Zkctl(f"127.0.0.1:{fake.port},{server.addr}").run(
+            "--connect-timeout", "4000", "ls", "/", timeout=30)
+        assert r.returncode == 0, r.stderr
+        assert "zookeeper" in r.stdout
+        assert time.time() - t0 < 8
+    finally:
+        fake.stop()

@@ -20,7 +20,17 @@ def restricted():
 def start_watch(zk, *args):
     p = subprocess.Popen([ZKCTL, "-s", zk.server, *args], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # let it connect and arm the watch
+    # Wait until the server lists the watch (wchp), at most 10 s.
+    path = args[-1]
+    port = int(zk.server.rsplit(":", 1)[1])
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            if path in four_letter(port, "wchp").splitlines():
+                break
+        except OSError:
+            pass
+        time.sleep(0.1)
     return p
 
 
