@@ -113,9 +113,7 @@ SyncClient* Ctx::zk(int* exit_code) {
     o.connect_timeout_ms = std::max<int32_t>(
         1000, g.connect_timeout_ms / static_cast<int32_t>(parsed.hosts.size()));
   }
-  o.watcher = [this](const zkd::client::WatchEvent& ev) {
-    if (on_event) on_event(ev);
-  };
+  o.watcher = [this](const zkd::client::WatchEvent& ev) { dispatch_event(ev); };
   auto c = std::make_unique<SyncClient>(o, g.session_timeout_ms);
   std::string why;
   if (!c->connect(g.connect_timeout_ms, &why)) {
@@ -139,6 +137,20 @@ SyncClient* Ctx::zk(int* exit_code) {
   }
   zk_ = std::move(c);
   return zk_.get();
+}
+
+void Ctx::set_on_event(std::function<void(const zkd::client::WatchEvent&)> fn) {
+  std::lock_guard<std::mutex> lk(event_mu_);
+  on_event_ = std::move(fn);
+}
+
+void Ctx::dispatch_event(const zkd::client::WatchEvent& ev) {
+  std::function<void(const zkd::client::WatchEvent&)> fn;
+  {
+    std::lock_guard<std::mutex> lk(event_mu_);
+    fn = on_event_;
+  }
+  if (fn) fn(ev);
 }
 
 void Ctx::disconnect() {

@@ -68,8 +68,9 @@ class Ctx {
   // (then *exit_code is set).
   SyncClient* zk(int* exit_code);
   void disconnect();
-  // Watch/session events of the shared session go here (shell prints them).
-  std::function<void(const zkd::client::WatchEvent&)> on_event;
+  // Watch/session events of the shared session go to this handler (the shell prints
+  // them, watch queues them). It runs on the client's I/O thread.
+  void set_on_event(std::function<void(const zkd::client::WatchEvent&)> fn);
 
   // Prints one line to stdout (adds '\n').
   void out(const std::string& line);
@@ -82,7 +83,11 @@ class Ctx {
   void note(const std::string& msg);
 
  private:
+  void dispatch_event(const zkd::client::WatchEvent& ev);
+
   std::unique_ptr<SyncClient> zk_;
+  std::mutex event_mu_;  // guards on_event_ (set on main, read on the I/O thread)
+  std::function<void(const zkd::client::WatchEvent&)> on_event_;
 };
 
 int exit_for(int32_t zk_err);

@@ -45,11 +45,11 @@ int cmd_watch(Ctx& ctx, const Args& a) {
     return ctx.fail(kUsage, "BADARGUMENTS", "watch: --count needs a positive number");
   }
   auto events = std::make_shared<EventQueue>();
-  ctx.on_event = [events](const WatchEvent& ev) {
+  ctx.set_on_event([events](const WatchEvent& ev) {
     std::lock_guard<std::mutex> lk(events->mu);
     events->q.push_back(ev);
     events->cv.notify_all();
-  };
+  });
   int rc = 0;
   SyncClient* zk = ctx.zk(&rc);
   if (!zk) return rc;
@@ -119,7 +119,7 @@ int cmd_watch(Ctx& ctx, const Args& a) {
       if ((e = arm()) != 0) return ctx.zk_fail(e, path);
     }
   }
-  ctx.on_event = nullptr;
+  ctx.set_on_event(nullptr);
   return kOk;
 }
 

@@ -102,7 +102,7 @@ bool read_line(bool tty, const std::string& prompt, std::string* line) {
 
 int shell_main(Ctx& ctx, const Args&) {
   ctx.interactive = true;
-  ctx.on_event = [&ctx](const zkd::client::WatchEvent& ev) {
+  ctx.set_on_event([&ctx](const zkd::client::WatchEvent& ev) {
     if (ev.type == zkd::proto::event::kNone && ev.state == zkd::proto::state::kSyncConnected) {
       return;
     }
@@ -110,7 +110,7 @@ int shell_main(Ctx& ctx, const Args&) {
     ctx.out("");
     ctx.out("WatchedEvent state:" + state_name(ev.state) + " type:" + event_type_name(ev.type) +
             " path:" + (ev.type == zkd::proto::event::kNone ? "null" : ev.path));
-  };
+  });
   bool tty = ::isatty(0) == 1;
 #ifdef ZKCTL_HAVE_READLINE
   rl_attempted_completion_function = completion;
@@ -170,7 +170,7 @@ int shell_main(Ctx& ctx, const Args&) {
     last = run_command(ctx, tokens);
     if (last != kOk) worst = last;
   }
-  ctx.on_event = nullptr;
+  ctx.set_on_event(nullptr);
   ctx.disconnect();
   (void)last;
   return worst;
