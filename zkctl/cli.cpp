@@ -110,8 +110,8 @@ SyncClient* Ctx::zk(int* exit_code) {
   zkd::client::ConnectString parsed;
   std::string ignored;
   if (zkd::client::parse_connect_string(g.servers, &parsed, &ignored)) {
-    o.connect_timeout_ms = std::max<int32_t>(
-        1000, g.connect_timeout_ms / static_cast<int32_t>(parsed.hosts.size()));
+    o.connect_timeout_ms =
+        std::max<int32_t>(1000, g.connect_timeout_ms / static_cast<int32_t>(parsed.hosts.size()));
   }
   o.watcher = [this](const zkd::client::WatchEvent& ev) { dispatch_event(ev); };
   auto c = std::make_unique<SyncClient>(o, g.session_timeout_ms);
@@ -186,46 +186,82 @@ int Ctx::fail(int exit_code, const std::string& code, const std::string& message
 
 int exit_for(int32_t e) {
   switch (e) {
-    case err::kOk: return kOk;
-    case err::kNoNode: return kNoNode;
-    case err::kBadVersion: return kBadVersion;
+    case err::kOk:
+      return kOk;
+    case err::kNoNode:
+      return kNoNode;
+    case err::kBadVersion:
+      return kBadVersion;
     case err::kNoAuth:
-    case err::kAuthFailed: return kNoAuth;
-    case err::kNodeExists: return kNodeExists;
-    case err::kNotEmpty: return kNotEmpty;
+    case err::kAuthFailed:
+      return kNoAuth;
+    case err::kNodeExists:
+      return kNodeExists;
+    case err::kNotEmpty:
+      return kNotEmpty;
     case err::kBadArguments:
-    case err::kInvalidACL: return kUsage;
+    case err::kInvalidACL:
+      return kUsage;
     case err::kConnectionLoss:
     case err::kSessionExpired:
     case err::kOperationTimeout:
     case err::kRequestTimeout:
-    case err::kSessionMoved: return kNotConnected;
-    default: return kError;
+    case err::kSessionMoved:
+      return kNotConnected;
+    default:
+      return kError;
   }
 }
 
 std::string zk_message(int32_t e, const std::string& path) {
   switch (e) {
-    case err::kNoNode: return "Node does not exist: " + path;
-    case err::kNodeExists: return "Node already exists: " + path;
-    case err::kBadVersion: return "version No is not valid : " + path;
-    case err::kNotEmpty: return "Node not empty: " + path;
-    case err::kNoAuth: return "Insufficient permission : " + path;
-    case err::kNoChildrenForEphemerals: return "Ephemerals cannot have children: " + path;
-    default: break;
+    case err::kNoNode:
+      return "Node does not exist: " + path;
+    case err::kNodeExists:
+      return "Node already exists: " + path;
+    case err::kBadVersion:
+      return "version No is not valid : " + path;
+    case err::kNotEmpty:
+      return "Node not empty: " + path;
+    case err::kNoAuth:
+      return "Insufficient permission : " + path;
+    case err::kNoChildrenForEphemerals:
+      return "Ephemerals cannot have children: " + path;
+    default:
+      break;
   }
   const char* name = nullptr;
   switch (e) {
-    case err::kUnimplemented: name = "Unimplemented"; break;
-    case err::kNoWatcher: name = "No such watcher"; break;
-    case err::kConnectionLoss: name = "ConnectionLoss"; break;
-    case err::kSessionExpired: name = "Session expired"; break;
-    case err::kBadArguments: name = "BadArguments"; break;
-    case err::kInvalidACL: name = "InvalidACL"; break;
-    case err::kAuthFailed: name = "AuthFailed"; break;
-    case err::kOperationTimeout: name = "OperationTimeout"; break;
-    case err::kMarshallingError: name = "MarshallingError"; break;
-    default: name = zkd::proto::error_name(e); break;
+    case err::kUnimplemented:
+      name = "Unimplemented";
+      break;
+    case err::kNoWatcher:
+      name = "No such watcher";
+      break;
+    case err::kConnectionLoss:
+      name = "ConnectionLoss";
+      break;
+    case err::kSessionExpired:
+      name = "Session expired";
+      break;
+    case err::kBadArguments:
+      name = "BadArguments";
+      break;
+    case err::kInvalidACL:
+      name = "InvalidACL";
+      break;
+    case err::kAuthFailed:
+      name = "AuthFailed";
+      break;
+    case err::kOperationTimeout:
+      name = "OperationTimeout";
+      break;
+    case err::kMarshallingError:
+      name = "MarshallingError";
+      break;
+    default:
+      name = zkd::proto::error_name(e);
+      break;
   }
   return std::string("KeeperErrorCode = ") + name + " for " + path;
 }
@@ -249,7 +285,8 @@ bool read_data_arg(Ctx& ctx, const std::string& arg, std::string* data, int* exi
     *data = arg;
   } else {
     if (ctx.interactive) {
-      *exit_code = ctx.fail(kUsage, "BADARGUMENTS", "data '-' (stdin) is not available in the shell");
+      *exit_code =
+          ctx.fail(kUsage, "BADARGUMENTS", "data '-' (stdin) is not available in the shell");
       return false;
     }
     data->clear();
@@ -310,7 +347,7 @@ std::string take_globals(Ctx& ctx, std::vector<std::string>* tokens, bool* recon
       has_inline = true;
     }
     static const char* kGlobals[] = {"--server", "--timeout", "--connect-timeout", "--auth",
-                                     "--output", "-o", "--max-data-bytes"};
+                                     "--output", "-o",        "--max-data-bytes"};
     bool is_global = false;
     for (const char* g : kGlobals) is_global = is_global || name == g;
     if (!is_global || i == 0) {

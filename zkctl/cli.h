@@ -25,10 +25,10 @@ enum Exit : int {
   kNotConnected = 3,  // no server reachable, connection lost, timeout, session expired
   kNoNode = 4,
   kBadVersion = 5,
-  kNoAuth = 6,        // NOAUTH or AUTHFAILED
+  kNoAuth = 6,  // NOAUTH or AUTHFAILED
   kNodeExists = 7,
   kNotEmpty = 8,
-  kMismatch = 9,      // check: the servers disagree
+  kMismatch = 9,  // check: the servers disagree
 };
 
 struct Globals {

@@ -2,15 +2,15 @@
 // replies side by side), check (do the servers of one ensemble agree?).
 #include <unistd.h>
 
-#include <csignal>
-#include <thread>
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <deque>
 #include <future>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "zkctl/cli.h"
 #include "zkctl/format.h"
@@ -26,7 +26,9 @@ namespace err = zkd::proto::err;
 using zkd::client::WatchEvent;
 
 volatile std::sig_atomic_t g_interrupted = 0;
-void on_sigint(int) { g_interrupted = 1; }
+void on_sigint(int) {
+  g_interrupted = 1;
+}
 
 // --- watch ------------------------------------------------------------------------
 
@@ -80,8 +82,8 @@ int cmd_watch(Ctx& ctx, const Args& a) {
   if (e) return ctx.zk_fail(e, path);
   std::signal(SIGINT, on_sigint);
   std::signal(SIGTERM, on_sigint);
-  if (::isatty(2)) ctx.note("watching " + path + (recursive ? " recursively" : "") +
-                            "; Ctrl-C to stop");
+  if (::isatty(2))
+    ctx.note("watching " + path + (recursive ? " recursively" : "") + "; Ctrl-C to stop");
   int64_t seen = 0;
   bool rearm = false;
   while (!g_interrupted && (count < 0 || seen < count)) {
@@ -194,9 +196,8 @@ void print_columns(Ctx& ctx, const std::vector<std::vector<std::string>>& rows) 
 
 int cmd_4lw(Ctx& ctx, const Args& a) {
   const std::string& word = a.pos[0];
-  if (word.size() != 4 || !std::all_of(word.begin(), word.end(), [](char c) {
-        return c >= 'a' && c <= 'z';
-      })) {
+  if (word.size() != 4 ||
+      !std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
     return ctx.fail(kUsage, "BADARGUMENTS",
                     "4lw: '" + word + "' is not a four-letter word (e.g. ruok, srvr, mntr)");
   }
@@ -362,18 +363,16 @@ std::string compare(const std::vector<ServerState>& s, std::string* digest_note)
   }
   if (!zxid_same) diffs.push_back("zxid differs");
   if (!nodes_same) diffs.push_back("node count differs");
-  bool all_hash = std::all_of(s.begin(), s.end(), [](const ServerState& x) {
-    return x.has_hash && !x.digests.empty();
-  });
+  bool all_hash = std::all_of(
+      s.begin(), s.end(), [](const ServerState& x) { return x.has_hash && !x.digests.empty(); });
   if (!all_hash) {
     *digest_note = "digest not compared ('hash' unavailable or no digest recorded yet)";
   } else {
     // Latest zxid for which every server recorded a digest.
     int64_t common = -1;
     for (const auto& [z, d] : s[0].digests) {
-      bool everywhere = std::all_of(s.begin(), s.end(), [z = z](const ServerState& x) {
-        return x.digests.count(z) != 0;
-      });
+      bool everywhere = std::all_of(
+          s.begin(), s.end(), [z = z](const ServerState& x) { return x.digests.count(z) != 0; });
       if (everywhere) common = std::max(common, z);
     }
     if (common < 0) {
@@ -402,8 +401,8 @@ int cmd_check(Ctx& ctx, const Args& a) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(500));
     states = probe(hosts, ctx.g.connect_timeout_ms);
-    any_down = std::any_of(states.begin(), states.end(),
-                           [](const ServerState& s) { return !s.up; });
+    any_down =
+        std::any_of(states.begin(), states.end(), [](const ServerState& s) { return !s.up; });
     if (any_down) break;
     verdict = compare(states, &digest_note);
     if (verdict.empty()) break;
@@ -436,17 +435,17 @@ int cmd_check(Ctx& ctx, const Args& a) {
         rows.push_back({s.label, "DOWN", "-", "-", s.error});
         continue;
       }
-      std::string d = s.digests.empty() ? "-"
-                                        : hex(s.digests.rbegin()->first) + ":" +
-                                              s.digests.rbegin()->second;
+      std::string d = s.digests.empty()
+                          ? "-"
+                          : hex(s.digests.rbegin()->first) + ":" + s.digests.rbegin()->second;
       rows.push_back({s.label, s.mode, hex(s.zxid), std::to_string(s.nodes), d});
     }
     print_columns(ctx, rows);
     if (any_down) {
       ctx.out("verdict: UNKNOWN (a server is down or not serving)");
     } else if (code == kOk) {
-      ctx.out("verdict: OK (" + std::to_string(states.size()) + " servers agree; " +
-              digest_note + ")");
+      ctx.out("verdict: OK (" + std::to_string(states.size()) + " servers agree; " + digest_note +
+              ")");
     } else {
       ctx.out("verdict: MISMATCH (" + verdict + ")");
     }

@@ -4,10 +4,10 @@
 #include <algorithm>
 
 #include "zkctl/cli.h"
-#include "zkd/client/connect_string.h"
 #include "zkctl/format.h"
 #include "zkctl/json.h"
 #include "zkctl/walk.h"
+#include "zkd/client/connect_string.h"
 
 namespace zkctl {
 
@@ -17,14 +17,14 @@ namespace err = zkd::proto::err;
 namespace cm = zkd::proto::create_mode;
 using zkd::client::Op;
 
-#define ZK_OR_RETURN(ctx, var)   \
-  int rc_ = 0;                   \
+#define ZK_OR_RETURN(ctx, var)    \
+  int rc_ = 0;                    \
   SyncClient* var = ctx.zk(&rc_); \
   if (!var) return rc_
 
-#define CHECK_PATH(ctx, p)                                     \
-  do {                                                         \
-    std::string why_ = check_path(p);                          \
+#define CHECK_PATH(ctx, p)                                            \
+  do {                                                                \
+    std::string why_ = check_path(p);                                 \
     if (!why_.empty()) return ctx.fail(kUsage, "BADARGUMENTS", why_); \
   } while (0)
 
@@ -111,10 +111,14 @@ int cmd_create(Ctx& ctx, const Args& a) {
                         std::to_string(zkd::proto::kMaxTtlMs) + "), got '" + a.get("t") + "'");
   }
   int32_t mode = cm::kPersistent;
-  if (container) mode = cm::kContainer;
-  else if (ttl_flag) mode = seq ? cm::kPersistentSequentialWithTTL : cm::kPersistentWithTTL;
-  else if (eph) mode = seq ? cm::kEphemeralSequential : cm::kEphemeral;
-  else if (seq) mode = cm::kPersistentSequential;
+  if (container)
+    mode = cm::kContainer;
+  else if (ttl_flag)
+    mode = seq ? cm::kPersistentSequentialWithTTL : cm::kPersistentWithTTL;
+  else if (eph)
+    mode = seq ? cm::kEphemeralSequential : cm::kEphemeral;
+  else if (seq)
+    mode = cm::kPersistentSequential;
   std::string data;
   bool data_null = a.pos.size() < 2;
   if (!data_null) {
@@ -187,8 +191,8 @@ bool version_flag(Ctx& ctx, const Args& a, int32_t* version, int* rc) {
   if (!a.has("v")) return true;
   int64_t v;
   if (!parse_int(a.get("v"), &v) || v < -1 || v > INT32_MAX) {
-    *rc = ctx.fail(kUsage, "BADARGUMENTS", a.cmd + ": -v needs a version number, got '" +
-                                               a.get("v") + "'");
+    *rc = ctx.fail(kUsage, "BADARGUMENTS",
+                   a.cmd + ": -v needs a version number, got '" + a.get("v") + "'");
     return false;
   }
   *version = static_cast<int32_t>(v);
@@ -499,9 +503,9 @@ int cmd_add_watch(Ctx& ctx, const Args& a) {
   } else if (mode_name == "PERSISTENT_RECURSIVE") {
     mode = zkd::proto::add_watch_mode::kPersistentRecursive;
   } else {
-    return ctx.fail(kUsage, "BADARGUMENTS",
-                    "addWatch: -m must be PERSISTENT or PERSISTENT_RECURSIVE, got '" +
-                        mode_name + "'");
+    return ctx.fail(
+        kUsage, "BADARGUMENTS",
+        "addWatch: -m must be PERSISTENT or PERSISTENT_RECURSIVE, got '" + mode_name + "'");
   }
   ZK_OR_RETURN(ctx, zk);
   auto r = zk->add_watch(path, mode);
@@ -578,26 +582,34 @@ int cmd_get_all_children_number(Ctx& ctx, const Args& a) {
 
 void register_data_commands(std::vector<Command>* v) {
   v->push_back({"ls", {"s", "w", "R"}, 1, 1, "ls [-s] [-w] [-R] path", cmd_ls});
-  v->push_back({"create", {"s", "e", "c", "t:"}, 1, 3,
-                "create [-s] [-e] [-c] [-t ttl] path [data|-] [acl]", cmd_create});
+  v->push_back({"create",
+                {"s", "e", "c", "t:"},
+                1,
+                3,
+                "create [-s] [-e] [-c] [-t ttl] path [data|-] [acl]",
+                cmd_create});
   v->push_back({"get", {"s", "w", "b", "x"}, 1, 1, "get [-s] [-w] [-b] [-x] path", cmd_get});
   v->push_back({"set", {"s", "v:"}, 2, 2, "set [-s] [-v version] path data|-", cmd_set});
   v->push_back({"stat", {"w"}, 1, 1, "stat [-w] path", cmd_stat});
   v->push_back({"delete", {"v:"}, 1, 1, "delete [-v version] path", cmd_delete});
   v->push_back({"deleteall", {"b:"}, 1, 1, "deleteall path [-b batch size]", cmd_deleteall});
   v->push_back({"getAcl", {"s"}, 1, 1, "getAcl [-s] path", cmd_get_acl});
-  v->push_back({"setAcl", {"s", "v:", "R"}, 2, 2, "setAcl [-s] [-v version] [-R] path acl",
-                cmd_set_acl});
+  v->push_back(
+      {"setAcl", {"s", "v:", "R"}, 2, 2, "setAcl [-s] [-v version] [-R] path acl", cmd_set_acl});
   v->push_back({"addauth", {}, 1, 2, "addauth scheme auth", cmd_addauth});
   v->push_back({"whoami", {}, 0, 0, "whoami", cmd_whoami});
   v->push_back({"sync", {}, 1, 1, "sync path", cmd_sync});
   v->push_back({"config", {"c", "w", "s"}, 0, 0, "config [-c] [-w] [-s]", cmd_config});
   v->push_back({"addWatch", {"m:"}, 1, 1, "addWatch [-m mode] path", cmd_add_watch});
-  v->push_back({"removewatches", {"c", "d", "a"}, 1, 1, "removewatches path [-c|-d|-a]",
+  v->push_back({"removewatches",
+                {"c", "d", "a"},
+                1,
+                1,
+                "removewatches path [-c|-d|-a]",
                 cmd_remove_watches});
   v->push_back({"getEphemerals", {}, 0, 1, "getEphemerals [path]", cmd_get_ephemerals});
-  v->push_back({"getAllChildrenNumber", {}, 1, 1, "getAllChildrenNumber path",
-                cmd_get_all_children_number});
+  v->push_back(
+      {"getAllChildrenNumber", {}, 1, 1, "getAllChildrenNumber path", cmd_get_all_children_number});
 }
 
 }  // namespace zkctl

@@ -1,5 +1,9 @@
 // Tree tools: tree, du, find, grep, cp, export, import. All fetch subtrees with
 // walk() (pipelined); cp/import recreate nodes with their data, ACLs and types.
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <fnmatch.h>
 
 #include <algorithm>
@@ -8,11 +12,6 @@
 #include <fstream>
 #include <map>
 #include <sstream>
-
-#include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/Exception.h>
 
 #include "zkctl/cli.h"
 #include "zkctl/format.h"
@@ -226,8 +225,7 @@ bool is_system(const std::string& p) {
 
 // Walks `root` with data and ACLs, leaving out ephemerals (noted on stderr) and the
 // /zookeeper system subtree (unless the root is inside it).
-int fetch_for_copy(Ctx& ctx, SyncClient& zk, const std::string& root,
-                   std::vector<NodeInfo>* out) {
+int fetch_for_copy(Ctx& ctx, SyncClient& zk, const std::string& root, std::vector<NodeInfo>* out) {
   WalkOptions wo;
   wo.data = true;
   wo.acl = true;
@@ -372,8 +370,9 @@ int cmd_export(Ctx& ctx, const Args& a) {
   if (!zk) return rc;
   std::vector<NodeInfo> nodes;
   if ((rc = fetch_for_copy(ctx, *zk, path, &nodes)) != kOk) return rc;
-  std::string text = "{\"format\": \"zkctl-export\", \"version\": 1, \"root\": " +
-                     json_quote(path) + ", \"nodes\": [\n";
+  std::string text =
+      "{\"format\": \"zkctl-export\", \"version\": 1, \"root\": " + json_quote(path) +
+      ", \"nodes\": [\n";
   for (size_t i = 0; i < nodes.size(); ++i) {
     Json j;
     node_json(j, nodes[i]);
@@ -408,8 +407,7 @@ int cmd_export(Ctx& ctx, const Args& a) {
 }
 
 // Reads an export file into nodes (paths as in the file) and its root.
-std::string load_export(const std::string& file, std::vector<NodeInfo>* nodes,
-                        std::string* root) {
+std::string load_export(const std::string& file, std::vector<NodeInfo>* nodes, std::string* root) {
   std::string text;
   if (file == "-") {
     std::ostringstream ss;
@@ -571,16 +569,22 @@ int cmd_cp(Ctx& ctx, const Args& a) {
 void register_tree_commands(std::vector<Command>* v) {
   v->push_back({"tree", {"depth:"}, 0, 1, "tree [--depth N] [path]", cmd_tree});
   v->push_back({"du", {}, 0, 1, "du [path]", cmd_du});
-  v->push_back({"find", {"name:", "ephemeral-owner:", "type:", "depth:"}, 0, 1,
+  v->push_back({"find",
+                {"name:", "ephemeral-owner:", "type:", "depth:"},
+                0,
+                1,
                 "find [path] [--name GLOB] [--ephemeral-owner SESSIONID] "
                 "[--type persistent|ephemeral|container|ttl] [--depth N]",
                 cmd_find});
   v->push_back({"grep", {"i", "l"}, 1, 2, "grep [-i] [-l] TEXT [path]", cmd_grep});
-  v->push_back({"cp", {"to-server:", "overwrite"}, 2, 2,
-                "cp SRC DST [--to-server host:port[,...][/chroot]] [--overwrite]", cmd_cp});
+  v->push_back({"cp",
+                {"to-server:", "overwrite"},
+                2,
+                2,
+                "cp SRC DST [--to-server host:port[,...][/chroot]] [--overwrite]",
+                cmd_cp});
   v->push_back({"export", {}, 2, 2, "export path FILE|-", cmd_export});
-  v->push_back({"import", {"overwrite"}, 1, 2, "import FILE|- [path] [--overwrite]",
-                cmd_import});
+  v->push_back({"import", {"overwrite"}, 1, 2, "import FILE|- [path] [--overwrite]", cmd_import});
 }
 
 }  // namespace zkctl

@@ -77,12 +77,28 @@ bool parse_perms(const std::string& s, int32_t* perms) {
   int32_t p = 0;
   for (char c : s) {
     switch (c) {
-      case 'c': case 'C': p |= perm::kCreate; break;
-      case 'd': case 'D': p |= perm::kDelete; break;
-      case 'r': case 'R': p |= perm::kRead; break;
-      case 'w': case 'W': p |= perm::kWrite; break;
-      case 'a': case 'A': p |= perm::kAdmin; break;
-      default: return false;
+      case 'c':
+      case 'C':
+        p |= perm::kCreate;
+        break;
+      case 'd':
+      case 'D':
+        p |= perm::kDelete;
+        break;
+      case 'r':
+      case 'R':
+        p |= perm::kRead;
+        break;
+      case 'w':
+      case 'W':
+        p |= perm::kWrite;
+        break;
+      case 'a':
+      case 'A':
+        p |= perm::kAdmin;
+        break;
+      default:
+        return false;
     }
   }
   *perms = p;
@@ -94,8 +110,8 @@ std::string parse_acl(const std::string& s, ACLs* out) {
   size_t start = 0;
   while (start <= s.size()) {
     size_t comma = s.find(',', start);
-    std::string part = s.substr(start, comma == std::string::npos ? std::string::npos
-                                                                  : comma - start);
+    std::string part =
+        s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     size_t first = part.find(':');
     size_t last = part.rfind(':');
     if (first == std::string::npos || first == last) {
@@ -147,27 +163,42 @@ std::string node_type(const Stat& s, int64_t* ttl_ms) {
 
 std::string event_type_name(int32_t t) {
   switch (t) {
-    case -1: return "None";
-    case 1: return "NodeCreated";
-    case 2: return "NodeDeleted";
-    case 3: return "NodeDataChanged";
-    case 4: return "NodeChildrenChanged";
-    case 5: return "DataWatchRemoved";
-    case 6: return "ChildWatchRemoved";
-    case 7: return "PersistentWatchRemoved";
+    case -1:
+      return "None";
+    case 1:
+      return "NodeCreated";
+    case 2:
+      return "NodeDeleted";
+    case 3:
+      return "NodeDataChanged";
+    case 4:
+      return "NodeChildrenChanged";
+    case 5:
+      return "DataWatchRemoved";
+    case 6:
+      return "ChildWatchRemoved";
+    case 7:
+      return "PersistentWatchRemoved";
   }
   return "Unknown(" + std::to_string(t) + ")";
 }
 
 std::string state_name(int32_t s) {
   switch (s) {
-    case 0: return "Disconnected";
-    case 3: return "SyncConnected";
-    case 4: return "AuthFailed";
-    case 5: return "ConnectedReadOnly";
-    case 6: return "SaslAuthenticated";
-    case -112: return "Expired";
-    case 7: return "Closed";
+    case 0:
+      return "Disconnected";
+    case 3:
+      return "SyncConnected";
+    case 4:
+      return "AuthFailed";
+    case 5:
+      return "ConnectedReadOnly";
+    case 6:
+      return "SaslAuthenticated";
+    case -112:
+      return "Expired";
+    case 7:
+      return "Closed";
   }
   return "Unknown(" + std::to_string(s) + ")";
 }

@@ -24,8 +24,9 @@ void print_help() {
   std::fputs(kUsage, stdout);
   for (const auto& c : zkctl::commands()) std::printf("  %s\n", c.usage);
   std::printf("  bench ...\n  help\n");
-  std::printf("exit codes: 0 ok, 1 error, 2 bad arguments, 3 not connected, 4 no node,\n"
-              "            5 bad version, 6 no auth, 7 node exists, 8 not empty, 9 mismatch\n");
+  std::printf(
+      "exit codes: 0 ok, 1 error, 2 bad arguments, 3 not connected, 4 no node,\n"
+      "            5 bad version, 6 no auth, 7 node exists, 8 not empty, 9 mismatch\n");
 }
 
 }  // namespace

@@ -164,7 +164,8 @@ int shell_main(Ctx& ctx, const Args&) {
       continue;
     }
     if (c == "shell" || c == "watch") {
-      last = worst = ctx.fail(kUsage, "BADARGUMENTS", "'" + c + "' is not available inside the shell");
+      last = worst =
+          ctx.fail(kUsage, "BADARGUMENTS", "'" + c + "' is not available inside the shell");
       continue;
     }
     last = run_command(ctx, tokens);

@@ -73,19 +73,19 @@ int32_t walk(zkd::client::SyncClient& zk, const std::string& root, const WalkOpt
           if (s->err == 0) s->err = e;
         };
         latch.add();
-        c.get_children2(s->info.path, false, [s, &latch, set_err, want_children](
-                                                 int32_t e, ChildrenResult r) {
-          if (e) {
-            set_err(e);
-          } else {
-            s->info.stat = r.stat;
-            if (want_children) {
-              s->info.children = std::move(r.children);
-              std::sort(s->info.children.begin(), s->info.children.end());
-            }
-          }
-          latch.done();
-        });
+        c.get_children2(s->info.path, false,
+                        [s, &latch, set_err, want_children](int32_t e, ChildrenResult r) {
+                          if (e) {
+                            set_err(e);
+                          } else {
+                            s->info.stat = r.stat;
+                            if (want_children) {
+                              s->info.children = std::move(r.children);
+                              std::sort(s->info.children.begin(), s->info.children.end());
+                            }
+                          }
+                          latch.done();
+                        });
         if (opts.data) {
           latch.add();
           c.get_data(s->info.path, false, [s, &latch, set_err](int32_t e, DataResult r) {

@@ -19,7 +19,7 @@ struct NodeInfo {
   std::vector<std::string> children;  // sorted names (empty below max_depth)
   std::string data;                   // when WalkOptions::data
   bool data_null = false;
-  zkd::client::ACLs acl;              // when WalkOptions::acl
+  zkd::client::ACLs acl;  // when WalkOptions::acl
 };
 
 struct WalkOptions {

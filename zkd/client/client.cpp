@@ -15,12 +15,18 @@ namespace op = proto::op;
 
 const char* state_name(State s) {
   switch (s) {
-    case State::kConnecting: return "CONNECTING";
-    case State::kConnected: return "CONNECTED";
-    case State::kConnectedReadOnly: return "CONNECTEDREADONLY";
-    case State::kAuthFailed: return "AUTH_FAILED";
-    case State::kExpired: return "EXPIRED";
-    case State::kClosed: return "CLOSED";
+    case State::kConnecting:
+      return "CONNECTING";
+    case State::kConnected:
+      return "CONNECTED";
+    case State::kConnectedReadOnly:
+      return "CONNECTEDREADONLY";
+    case State::kAuthFailed:
+      return "AUTH_FAILED";
+    case State::kExpired:
+      return "EXPIRED";
+    case State::kClosed:
+      return "CLOSED";
   }
   return "UNKNOWN";
 }
@@ -102,9 +108,8 @@ bool Client::start(std::string* error) {
 
 bool Client::wait_connected(int timeout_ms) {
   std::unique_lock<std::mutex> lk(impl_->mu);
-  impl_->cv.wait_for(lk, std::chrono::milliseconds(timeout_ms), [&] {
-    return impl_->state != State::kConnecting;
-  });
+  impl_->cv.wait_for(lk, std::chrono::milliseconds(timeout_ms),
+                     [&] { return impl_->state != State::kConnecting; });
   return impl_->state == State::kConnected || impl_->state == State::kConnectedReadOnly;
 }
 
@@ -153,7 +158,9 @@ std::string Client::last_error() const {
   std::lock_guard<std::mutex> lk(impl_->mu);
   return impl_->last_error;
 }
-const std::string& Client::chroot() const { return impl_->cs.chroot; }
+const std::string& Client::chroot() const {
+  return impl_->cs.chroot;
+}
 
 void Client::submit(int32_t opcode, std::string body, RawCallback cb) {
   Packet p;
@@ -229,8 +236,7 @@ void Client::create2(const std::string& path, std::string data, bool data_null, 
 void Client::remove(const std::string& path, int32_t version, Callback<Empty> cb) {
   proto::PathVersionRequest req{prepend_chroot(chroot(), path), version};
   call<Empty>(
-      this, op::kDelete, [&](proto::Writer& w) { proto::write(w, req); }, no_body,
-      std::move(cb));
+      this, op::kDelete, [&](proto::Writer& w) { proto::write(w, req); }, no_body, std::move(cb));
 }
 
 void Client::exists(const std::string& path, bool watch, Callback<Stat> cb) {
@@ -338,12 +344,10 @@ void Client::add_watch(const std::string& path, int32_t mode, Callback<Empty> cb
   proto::PathTypeRequest req{prepend_chroot(chroot(), path), mode};
   // The reply carries a 4-byte ErrorResponse body; its code is the header's.
   call<Empty>(
-      this, op::kAddWatch, [&](proto::Writer& w) { proto::write(w, req); }, no_body,
-      std::move(cb));
+      this, op::kAddWatch, [&](proto::Writer& w) { proto::write(w, req); }, no_body, std::move(cb));
 }
 
-void Client::get_ephemerals(const std::string& prefix,
-                            Callback<std::vector<std::string>> cb) {
+void Client::get_ephemerals(const std::string& prefix, Callback<std::vector<std::string>> cb) {
   proto::PathRequest req;
   req.path = prepend_chroot(chroot(), prefix.empty() ? "/" : prefix);
   std::string root = chroot();
@@ -384,8 +388,7 @@ void Client::add_auth(const std::string& scheme, const std::string& credentials,
   ap.scheme = scheme;
   ap.auth = credentials;
   call<Empty>(
-      this, op::kAuth, [&](proto::Writer& w) { proto::write(w, ap); }, no_body,
-      std::move(cb));
+      this, op::kAuth, [&](proto::Writer& w) { proto::write(w, ap); }, no_body, std::move(cb));
 }
 
 namespace {

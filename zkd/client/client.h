@@ -65,16 +65,15 @@ class Client {
 
   // --- typed operations (paths chroot-relative) ---
   // create (opcode 1): result path only. `mode` is a proto::create_mode value.
-  void create(const std::string& path, std::string data, bool data_null, ACLs acl,
-              int32_t mode, Callback<CreateResult> cb);
+  void create(const std::string& path, std::string data, bool data_null, ACLs acl, int32_t mode,
+              Callback<CreateResult> cb);
   // create2 (15), createContainer (19) for kContainer, createTTL (21) for TTL modes.
-  void create2(const std::string& path, std::string data, bool data_null, ACLs acl,
-               int32_t mode, int64_t ttl, Callback<CreateResult> cb);
+  void create2(const std::string& path, std::string data, bool data_null, ACLs acl, int32_t mode,
+               int64_t ttl, Callback<CreateResult> cb);
   void remove(const std::string& path, int32_t version, Callback<Empty> cb);
   void exists(const std::string& path, bool watch, Callback<Stat> cb);  // NONODE if absent
   void get_data(const std::string& path, bool watch, Callback<DataResult> cb);
-  void set_data(const std::string& path, std::string data, int32_t version,
-                Callback<Stat> cb);
+  void set_data(const std::string& path, std::string data, int32_t version, Callback<Stat> cb);
   void get_acl(const std::string& path, Callback<AclResult> cb);
   void set_acl(const std::string& path, ACLs acl, int32_t version, Callback<Stat> cb);
   void get_children(const std::string& path, bool watch, Callback<ChildrenResult> cb);
@@ -96,8 +95,7 @@ class Client {
   void get_config(bool watch, Callback<DataResult> cb);
   // Auth packet (xid -4), e.g. ("digest", "user:password"). Remembered and re-sent after
   // reconnects. AUTHFAILED moves the client to kAuthFailed.
-  void add_auth(const std::string& scheme, const std::string& credentials,
-                Callback<Empty> cb);
+  void add_auth(const std::string& scheme, const std::string& credentials, Callback<Empty> cb);
 
   // Raw request: `body` is the encoded request record (no header), sent as-is.
   void submit(int32_t opcode, std::string body, RawCallback cb);

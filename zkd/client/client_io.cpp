@@ -161,8 +161,8 @@ void Client::Impl::start_attempt() {
   const HostPort& hp = cs.hosts[host_index % cs.hosts.size()];
   int32_t per_attempt = opts.connect_timeout_ms;
   if (per_attempt <= 0) {
-    per_attempt = std::max<int32_t>(
-        1000, opts.session_timeout_ms / static_cast<int32_t>(cs.hosts.size()));
+    per_attempt =
+        std::max<int32_t>(1000, opts.session_timeout_ms / static_cast<int32_t>(cs.hosts.size()));
   }
   deadline = Clock::now() + std::chrono::milliseconds(per_attempt);
   addrinfo hints{};
@@ -375,8 +375,8 @@ bool Client::Impl::on_frame(std::string_view f) {
   }
   if (h.xid == proto::xid::kSetWatches) return true;
   if (pending.empty() || pending.front().xid != h.xid) {
-    connection_failed("xid out of order from " + host_label() + " (got " +
-                      std::to_string(h.xid) + ")");
+    connection_failed("xid out of order from " + host_label() + " (got " + std::to_string(h.xid) +
+                      ")");
     return false;
   }
   Packet p = std::move(pending.front());
@@ -475,8 +475,8 @@ void Client::Impl::on_tick(Clock::time_point now) {
       }
       if (st != State::kConnecting) return;
       if (ever_connected &&
-          now - disconnected_since > std::chrono::milliseconds(
-                                         timeout_ms > 0 ? timeout_ms : opts.session_timeout_ms)) {
+          now - disconnected_since >
+              std::chrono::milliseconds(timeout_ms > 0 ? timeout_ms : opts.session_timeout_ms)) {
         {
           std::lock_guard<std::mutex> lk(mu);
           last_error = "session expired: no server reachable within the session timeout";
@@ -498,8 +498,8 @@ void Client::Impl::on_tick(Clock::time_point now) {
     case Phase::kOpen: {
       int32_t t = timeout_ms > 0 ? timeout_ms : opts.session_timeout_ms;
       if (now - last_recv >= std::chrono::milliseconds(t * 2 / 3)) {
-        connection_failed("no reply from " + host_label() + " within " +
-                          std::to_string(t * 2 / 3) + " ms");
+        connection_failed("no reply from " + host_label() + " within " + std::to_string(t * 2 / 3) +
+                          " ms");
         return;
       }
       if (now - last_send >= std::chrono::milliseconds(t / 3)) {
@@ -538,10 +538,10 @@ void Client::Impl::run() {
       std::lock_guard<std::mutex> lk(mu);
       st = state;
     }
-    int timeout = (st == State::kConnecting || st == State::kConnected ||
-                   st == State::kConnectedReadOnly)
-                      ? poll_timeout_ms(Clock::now())
-                      : 1000;
+    int timeout =
+        (st == State::kConnecting || st == State::kConnected || st == State::kConnectedReadOnly)
+            ? poll_timeout_ms(Clock::now())
+            : 1000;
     int rc = ::poll(fds, nfds, std::max(timeout, 1));
     if (rc < 0 && errno != EINTR) break;
     if (fds[0].revents & POLLIN) {

@@ -67,10 +67,10 @@ struct Client::Impl {
   int64_t last_zxid = 0;
   std::string passwd = std::string(16, '\0');
   int32_t next_xid = 1;
-  std::string out;  // bytes not yet written
-  std::string in;   // bytes read, not yet parsed
-  std::deque<Packet> waiting;   // submitted, not yet sent (no open connection)
-  std::deque<Packet> pending;   // sent, awaiting a reply (xid order)
+  std::string out;                       // bytes not yet written
+  std::string in;                        // bytes read, not yet parsed
+  std::deque<Packet> waiting;            // submitted, not yet sent (no open connection)
+  std::deque<Packet> pending;            // sent, awaiting a reply (xid order)
   std::deque<RawCallback> auth_pending;  // auth replies (xid -4) in send order
   std::vector<std::pair<std::string, std::string>> auth_infos;
 

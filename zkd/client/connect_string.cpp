@@ -70,9 +70,8 @@ bool parse_connect_string(std::string_view s, ConnectString* out, std::string* e
   size_t start = 0;
   while (start <= hosts.size()) {
     size_t comma = hosts.find(',', start);
-    std::string_view part = hosts.substr(start, comma == std::string_view::npos
-                                                    ? std::string_view::npos
-                                                    : comma - start);
+    std::string_view part = hosts.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     if (!part.empty()) {
       HostPort hp;
       if (!parse_host_port(part, &hp, error)) return false;

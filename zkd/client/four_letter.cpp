@@ -37,8 +37,8 @@ int wait_fd(int fd, short events, Clock::time_point deadline) {
 
 }  // namespace
 
-FourLetterReply four_letter_word(const std::string& host, uint16_t port,
-                                 const std::string& word, int timeout_ms) {
+FourLetterReply four_letter_word(const std::string& host, uint16_t port, const std::string& word,
+                                 int timeout_ms) {
   FourLetterReply r;
   auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   addrinfo hints{};

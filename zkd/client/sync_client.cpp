@@ -4,11 +4,12 @@
 
 namespace zkd::client {
 
-ACLs open_acl_unsafe() { return {ACL{proto::perm::kAll, Id{"world", "anyone"}}}; }
+ACLs open_acl_unsafe() {
+  return {ACL{proto::perm::kAll, Id{"world", "anyone"}}};
+}
 
 SyncClient::SyncClient(Options options, int32_t request_timeout_ms)
-    : client_(std::move(options)),
-      request_timeout_ms_(request_timeout_ms) {}
+    : client_(std::move(options)), request_timeout_ms_(request_timeout_ms) {}
 
 SyncClient::~SyncClient() = default;
 
@@ -42,9 +43,8 @@ Result<T> SyncClient::wait(Start start) {
   return fut.get();
 }
 
-Result<CreateResult> SyncClient::create(const std::string& path, const std::string& data,
-                                        ACLs acl, int32_t mode, int64_t ttl,
-                                        bool data_null) {
+Result<CreateResult> SyncClient::create(const std::string& path, const std::string& data, ACLs acl,
+                                        int32_t mode, int64_t ttl, bool data_null) {
   return wait<CreateResult>([&](Callback<CreateResult> cb) {
     client_.create2(path, data, data_null, std::move(acl), mode, ttl, std::move(cb));
   });
@@ -80,8 +80,7 @@ Result<ChildrenResult> SyncClient::get_children2(const std::string& path, bool w
       [&](Callback<ChildrenResult> cb) { client_.get_children2(path, watch, std::move(cb)); });
 }
 Result<std::string> SyncClient::sync(const std::string& path) {
-  return wait<std::string>(
-      [&](Callback<std::string> cb) { client_.sync(path, std::move(cb)); });
+  return wait<std::string>([&](Callback<std::string> cb) { client_.sync(path, std::move(cb)); });
 }
 Result<std::vector<OpResult>> SyncClient::multi(const std::vector<Op>& ops) {
   return wait<std::vector<OpResult>>(
@@ -92,8 +91,7 @@ Result<std::vector<OpResult>> SyncClient::multi_read(const std::vector<Op>& ops)
       [&](Callback<std::vector<OpResult>> cb) { client_.multi_read(ops, std::move(cb)); });
 }
 Result<Empty> SyncClient::check_watches(const std::string& path, int32_t type) {
-  return wait<Empty>(
-      [&](Callback<Empty> cb) { client_.check_watches(path, type, std::move(cb)); });
+  return wait<Empty>([&](Callback<Empty> cb) { client_.check_watches(path, type, std::move(cb)); });
 }
 Result<Empty> SyncClient::remove_watches(const std::string& path, int32_t type) {
   return wait<Empty>(

@@ -41,8 +41,7 @@ class SyncClient {
   Result<Empty> remove(const std::string& path, int32_t version = -1);
   Result<Stat> exists(const std::string& path, bool watch = false);
   Result<DataResult> get_data(const std::string& path, bool watch = false);
-  Result<Stat> set_data(const std::string& path, const std::string& data,
-                        int32_t version = -1);
+  Result<Stat> set_data(const std::string& path, const std::string& data, int32_t version = -1);
   Result<AclResult> get_acl(const std::string& path);
   Result<Stat> set_acl(const std::string& path, ACLs acl, int32_t version = -1);
   Result<ChildrenResult> get_children(const std::string& path, bool watch = false);

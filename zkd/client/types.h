@@ -62,7 +62,7 @@ struct Op {
   std::string data;
   bool data_null = false;
   ACLs acl;
-  int32_t flags = 0;    // create mode
+  int32_t flags = 0;  // create mode
   int32_t version = -1;
   int64_t ttl = -1;
 
@@ -95,7 +95,7 @@ struct Options {
   int32_t max_connect_rounds = 0;
   // Pause between two passes over the host list.
   int32_t reconnect_backoff_ms = 200;
-  bool read_only = false;   // ask for a read-only session (readOnly byte)
+  bool read_only = false;              // ask for a read-only session (readOnly byte)
   int64_t max_frame_bytes = 64 << 20;  // replies above this close the connection
   // Called on the client's I/O thread for watch and session events. Must not block
   // and must not call the synchronous API.

@@ -4,13 +4,13 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <future>
-#include <unistd.h>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -31,8 +31,7 @@ std::string server() {
 
 std::string unique(const std::string& name) {
   static std::atomic<int> n{0};
-  return "/client_test_" + std::to_string(::getpid()) + "_" + name + "_" +
-         std::to_string(n++);
+  return "/client_test_" + std::to_string(::getpid()) + "_" + name + "_" + std::to_string(n++);
 }
 
 // Collects watch events for assertions.
@@ -58,7 +57,6 @@ struct Events {
     });
   }
 };
-
 
 // A TCP proxy to the server that the test can cut (close every connection and refuse
 // new ones) and restore, to exercise disconnects, reconnects and expiry.
@@ -196,8 +194,8 @@ TEST_F(ClientTest, PipelinedRequestsCompleteInOrder) {
 TEST_F(ClientTest, MultiIsAtomicAndReportsPerOpResults) {
   auto c = connect();
   std::string p = unique("multi");
-  auto ok = c->multi({zc::Op::create(p, "a", zc::open_acl_unsafe(), 0),
-                      zc::Op::set_data(p, "b", 0), zc::Op::check(p, 1)});
+  auto ok = c->multi({zc::Op::create(p, "a", zc::open_acl_unsafe(), 0), zc::Op::set_data(p, "b", 0),
+                      zc::Op::check(p, 1)});
   ASSERT_TRUE(ok.ok());
   ASSERT_EQ(ok.value.size(), 3u);
   EXPECT_EQ(ok.value[0].type, op::kCreate);
@@ -206,8 +204,7 @@ TEST_F(ClientTest, MultiIsAtomicAndReportsPerOpResults) {
   EXPECT_EQ(ok.value[1].stat.version, 1);
   EXPECT_EQ(ok.value[2].err, 0);
   // Second op fails: first rolled back (0), failing one has its code, rest -2.
-  auto bad = c->multi({zc::Op::set_data(p, "c", -1), zc::Op::check(p, 99),
-                       zc::Op::remove(p, -1)});
+  auto bad = c->multi({zc::Op::set_data(p, "c", -1), zc::Op::check(p, 99), zc::Op::remove(p, -1)});
   ASSERT_TRUE(bad.ok());
   ASSERT_EQ(bad.value.size(), 3u);
   EXPECT_EQ(bad.value[0].err, 0);
@@ -223,8 +220,8 @@ TEST_F(ClientTest, MultiReadReturnsEachResult) {
   std::string p = unique("mread");
   ASSERT_TRUE(c->create(p, "data", zc::open_acl_unsafe()).ok());
   ASSERT_TRUE(c->create(p + "/k", "", zc::open_acl_unsafe()).ok());
-  auto r = c->multi_read({zc::Op::get_data(p), zc::Op::get_children(p),
-                          zc::Op::get_data(p + "/missing")});
+  auto r = c->multi_read(
+      {zc::Op::get_data(p), zc::Op::get_children(p), zc::Op::get_data(p + "/missing")});
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r.value.size(), 3u);
   EXPECT_EQ(r.value[0].data, "data");
@@ -243,8 +240,8 @@ TEST_F(ClientTest, ErrorsAndVersions) {
   EXPECT_EQ(c->set_data(p, "y", 5).err, err::kBadVersion);
   ASSERT_TRUE(c->create(p + "/c", "", zc::open_acl_unsafe()).ok());
   EXPECT_EQ(c->remove(p, -1).err, err::kNotEmpty);
-  auto ephemeral = c->create(p + "/e", "", zc::open_acl_unsafe(),
-                             zkd::proto::create_mode::kEphemeral);
+  auto ephemeral =
+      c->create(p + "/e", "", zc::open_acl_unsafe(), zkd::proto::create_mode::kEphemeral);
   ASSERT_TRUE(ephemeral.ok());
   EXPECT_EQ(c->create(p + "/e/x", "", zc::open_acl_unsafe()).err, err::kNoChildrenForEphemerals);
   auto eph = c->get_ephemerals(p);
@@ -260,8 +257,8 @@ TEST_F(ClientTest, CreateModesAndAcl) {
                      zkd::proto::create_mode::kPersistentSequential);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s.value.path, p + "/s-0000000000");
-  EXPECT_TRUE(c->create(p + "/c", "", zc::open_acl_unsafe(), zkd::proto::create_mode::kContainer)
-                  .ok());
+  EXPECT_TRUE(
+      c->create(p + "/c", "", zc::open_acl_unsafe(), zkd::proto::create_mode::kContainer).ok());
   EXPECT_TRUE(c->create(p + "/t", "", zc::open_acl_unsafe(),
                         zkd::proto::create_mode::kPersistentWithTTL, 60000)
                   .ok());
@@ -281,8 +278,8 @@ TEST_F(ClientTest, ChrootIsAppliedAndStripped) {
   ASSERT_TRUE(plain->create(root, "", zc::open_acl_unsafe()).ok());
   Events ev;
   auto c = connect(root, ev.cb());
-  auto r = c->create("/x", "1", zc::open_acl_unsafe(),
-                     zkd::proto::create_mode::kEphemeralSequential);
+  auto r =
+      c->create("/x", "1", zc::open_acl_unsafe(), zkd::proto::create_mode::kEphemeralSequential);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value.path.rfind("/x", 0), 0u);
   EXPECT_TRUE(plain->exists(root + r.value.path).ok());

@@ -1,9 +1,10 @@
 // Pure-function tests (no server): connect strings, paths, chroot mapping, JSON/base64,
 // zkCli ACL syntax and Stat rendering.
+#include "zkctl/format.h"
+
 #include <gtest/gtest.h>
 
 #include "zkctl/cli.h"
-#include "zkctl/format.h"
 #include "zkctl/json.h"
 #include "zkd/client/connect_string.h"
 
@@ -60,8 +61,8 @@ TEST(Json, QuotesEscapesAndBuilds) {
 }
 
 TEST(Base64, RoundTrips) {
-  for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "abcd",
-                                                       std::string("\0\xff\x10", 3)}) {
+  for (const std::string& s :
+       std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
     std::string back;
     ASSERT_TRUE(zkctl::base64_decode(zkctl::base64_encode(s), &back));
     EXPECT_EQ(back, s);
