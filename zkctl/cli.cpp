@@ -153,6 +153,11 @@ void Ctx::dispatch_event(const zkd::client::WatchEvent& ev) {
   if (fn) fn(ev);
 }
 
+std::string Ctx::state_label() const {
+  if (!zk_) return "CLOSED";
+  return zkd::client::state_name(zk_->async().state());
+}
+
 void Ctx::disconnect() {
   if (zk_) {
     zk_->close();

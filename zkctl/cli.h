@@ -68,6 +68,8 @@ class Ctx {
   // (then *exit_code is set).
   SyncClient* zk(int* exit_code);
   void disconnect();
+  // zkCli's prompt state word: CONNECTED, CONNECTING, CLOSED, ...
+  std::string state_label() const;
   // Watch/session events of the shared session go to this handler (the shell prints
   // them, watch queues them). It runs on the client's I/O thread.
   void set_on_event(std::function<void(const zkd::client::WatchEvent&)> fn);

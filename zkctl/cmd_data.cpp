@@ -483,7 +483,7 @@ int cmd_config(Ctx& ctx, const Args& a) {
     return kOk;
   }
   if (a.has("c")) {
-    ctx.out(client_form);
+    if (!servers.empty() || !version.empty()) ctx.out(client_form);
   } else if (!cfg.empty()) {
     std::string t = cfg;
     if (!t.empty() && t.back() == '\n') t.pop_back();

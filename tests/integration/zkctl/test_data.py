@@ -194,6 +194,7 @@ def test_config(zk):
     assert out == "" or "server." in out  # standalone: empty config
     j = zk.json("config")
     assert set(j.keys()) == {"config", "version", "servers", "stat"}
+    assert zk.ok("config", "-c") == ""  # standalone: no members
     out = zk.ok("config", "-s").splitlines()
     assert stat_names("\n".join(out[-11:])) == STAT_LINES
 
@@ -231,6 +232,10 @@ def test_shell_session_keeps_watches_and_auth(zk, base):
         "whoami",
         f"create -e {base}/sh/e",
         f"getEphemerals {base}",
+        f"ls -w {base}",
+        f"create {base}/sh2",
+        f"stat -w {base}/sh3",
+        f"create {base}/sh3",
         f"stat {base}/missing",
         "quit",
     ]) + "\n"
@@ -241,6 +246,8 @@ def test_shell_session_keeps_watches_and_auth(zk, base):
     assert "digest: bob" in lines
     assert f"[{base}/sh/e]" in lines
     assert (f"WatchedEvent state:SyncConnected type:NodeDataChanged path:{base}/sh" in lines)
+    assert (f"WatchedEvent state:SyncConnected type:NodeChildrenChanged path:{base}" in lines)
+    assert (f"WatchedEvent state:SyncConnected type:NodeCreated path:{base}/sh3" in lines)
     assert "Node does not exist" in r.stderr
     assert r.returncode == 4  # the last failing command's exit code
 
