@@ -121,8 +121,8 @@ int shell_main(Ctx& ctx, const Args&) {
   int lineno = 0;
   std::string line;
   for (;;) {
-    std::string prompt = "[zk: " + ctx.g.servers + "(" + ctx.state_label() + ") " +
-                         std::to_string(lineno) + "] ";
+    std::string prompt =
+        "[zk: " + ctx.g.servers + "(" + ctx.state_label() + ") " + std::to_string(lineno) + "] ";
     if (!read_line(tty, prompt, &line)) break;
     ++lineno;
     std::vector<std::string> tokens;

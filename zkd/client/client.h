@@ -10,7 +10,8 @@
 //
 // Thread-safety: every public method may be called from any thread. Callbacks (reply
 // callbacks and Options::watcher) run on the I/O thread, in reply order; they must not
-// block and must not call SyncClient. A callback always runs exactly once: with the
+// block and must not call SyncClient, but they may submit new requests (pipelined
+// load generators chain requests this way). A callback always runs exactly once: with the
 // server's reply, or with CONNECTIONLOSS (connection dropped after sending),
 // SESSIONEXPIRED, AUTHFAILED or CONNECTIONLOSS on close().
 //

@@ -45,21 +45,28 @@ Client::Impl::~Impl() {
 }
 
 void Client::Impl::submit(Packet p) {
+  bool accepted = false;
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lk(mu);
     if (!stopped) {
+      // Only the first packet of a batch needs a wake-up: the I/O thread drains the
+      // whole queue after every poll() return.
+      wake = submitted.empty();
       submitted.push_back(std::move(p));
-      p.cb = nullptr;
+      accepted = true;
     }
   }
-  if (p.cb) {  // the I/O thread is gone: nobody else will answer
+  if (!accepted) {  // the I/O thread is gone: nobody else will answer
     proto::Reader empty(nullptr, 0);
-    p.cb(proto::err::kConnectionLoss, 0, empty);
+    if (p.cb) p.cb(proto::err::kConnectionLoss, 0, empty);
     return;
   }
-  uint64_t one = 1;
-  ssize_t n = ::write(wake_fd, &one, sizeof one);
-  (void)n;
+  if (wake) {
+    uint64_t one = 1;
+    ssize_t n = ::write(wake_fd, &one, sizeof one);
+    (void)n;
+  }
 }
 
 void Client::Impl::set_state(State s) {

@@ -9,7 +9,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -445,6 +447,45 @@ TEST_F(ClientTest, SessionExpiresWhenNoServerComesBack) {
     if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_TRUE(gone);
+}
+
+TEST_F(ClientTest, CallbacksMayChainRequests) {
+  auto c = connect();
+  std::string p = unique("chain");
+  ASSERT_TRUE(c->create(p, "0", zc::open_acl_unsafe()).ok());
+  // Closed loop as a load generator runs it: each reply submits the next request.
+  constexpr int kChains = 8, kPerChain = 300;
+  std::mutex mu;
+  std::condition_variable cv;
+  int finished = 0, failures = 0;
+  zc::Client& ac = c->async();
+  std::function<void(int)> step;
+  std::vector<int> left(kChains, kPerChain);
+  step = [&](int chain) {
+    ac.set_data(p, "v", -1, [&, chain](int32_t e, zc::Stat) {
+      std::lock_guard<std::mutex> lk(mu);
+      if (e) ++failures;
+      if (--left[chain] == 0) {
+        ++finished;
+        cv.notify_all();
+      } else {
+        step(chain);  // submit from the I/O thread
+      }
+    });
+  };
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < kChains; ++i) step(i);
+  std::unique_lock<std::mutex> lk(mu);
+  ASSERT_TRUE(cv.wait_for(lk, std::chrono::seconds(60), [&] { return finished == kChains; }));
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  EXPECT_EQ(failures, 0);
+  lk.unlock();
+  auto st = c->exists(p);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st.value.version, kChains * kPerChain);
+  std::printf("chained %d setData in %lld ms\n", kChains * kPerChain, static_cast<long long>(ms));
 }
 
 TEST_F(ClientTest, FourLetterWord) {
