@@ -54,7 +54,11 @@ class Server:
                     f"admin.enableServer=false\nextendedTypesEnabled=true\n{extra}")
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         if TARGET == "zkd":
+            if not os.access(ZKD_BIN, os.X_OK):
+                raise RuntimeError(f"ZK_TARGET=zkd but no zkd binary at {ZKD_BIN} (set ZKD_BIN)")
             cmd = [ZKD_BIN, self.cfg]
+        elif TARGET != "zookeeper":
+            raise RuntimeError(f"ZK_TARGET must be zookeeper or zkd, not {TARGET!r}")
         else:
             cmd = ["java", "-cp", ZK_CP, "org.apache.zookeeper.server.quorum.QuorumPeerMain",
                    self.cfg]
