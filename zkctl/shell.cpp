@@ -112,6 +112,12 @@ int shell_main(Ctx& ctx, const Args&) {
             " path:" + (ev.type == zkd::proto::event::kNone ? "null" : ev.path));
   });
   bool tty = ::isatty(0) == 1;
+  {
+    // Connect up front, as zkCli.sh does; on failure the error is printed and the
+    // shell still runs (`connect host:port`, or the next command retries).
+    int rc = kOk;
+    ctx.zk(&rc);
+  }
 #ifdef ZKCTL_HAVE_READLINE
   rl_attempted_completion_function = completion;
 #endif
