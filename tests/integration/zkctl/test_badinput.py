@@ -172,3 +172,11 @@ def test_silent_first_server_does_not_use_up_the_connect_timeout(zk, server):
         assert time.time() - t0 < 8
     finally:
         fake.stop()
+
+
+def test_shell_against_unreachable_server_reports_and_exits_non_zero():
+    r = Zkctl("127.0.0.1:1").run("shell", input="ls /\nquit\n", timeout=30)
+    assert r.returncode == 3
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert lines and all("not connected: cannot reach 127.0.0.1:1" in l for l in lines)
