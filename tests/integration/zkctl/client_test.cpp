@@ -399,7 +399,15 @@ TEST_F(ClientTest, ReconnectsWithTheSameSessionAfterADrop) {
   std::string p = unique("reconnect");
   ASSERT_TRUE(c.create(p, "", zc::open_acl_unsafe(), zkd::proto::create_mode::kEphemeral).ok());
   proxy.cut();
-  EXPECT_TRUE(ev.wait_for(zkd::proto::event::kNone, ""));  // Disconnected
+  {
+    std::unique_lock<std::mutex> lk(ev.mu);
+    ASSERT_TRUE(ev.cv.wait_for(lk, std::chrono::seconds(10), [&] {
+      for (const auto& x : ev.v) {
+        if (x.state == zkd::proto::state::kDisconnected) return true;
+      }
+      return false;
+    }));
+  }
   // A request made while disconnected waits for the new connection.
   std::promise<int32_t> queued;
   c.async().exists(p, false, [&](int32_t err, zc::Stat) { queued.set_value(err); });
