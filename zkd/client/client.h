@@ -11,7 +11,8 @@
 // Thread-safety: every public method may be called from any thread. Callbacks (reply
 // callbacks and Options::watcher) run on the I/O thread, in reply order; they must not
 // block and must not call SyncClient, but they may submit new requests (pipelined
-// load generators chain requests this way). A callback always runs exactly once: with the
+// load generators chain requests this way). Never call close() or destroy the Client
+// from a callback (it joins the I/O thread). A callback always runs exactly once: with the
 // server's reply, or with CONNECTIONLOSS (connection dropped after sending),
 // SESSIONEXPIRED, AUTHFAILED or CONNECTIONLOSS on close().
 //
