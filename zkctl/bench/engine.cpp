@@ -41,6 +41,7 @@ constexpr size_t kReadChunk = 256 << 10;
 
 struct Pending {
   int32_t xid;
+  int32_t opcode;
   int64_t t0;  // intended (open loop) or actual (closed loop) send time
 };
 
@@ -95,11 +96,12 @@ class Loop {
     return now < cfg_.measure_end_ns;
   }
   bool send_one(Conn& c, int64_t t0) {
-    if (!gen_->next(c.next_xid, &c.out)) {
+    int32_t opcode = 0;
+    if (!gen_->next(c.next_xid, &c.out, &opcode)) {
       exhausted_ = true;
       return false;
     }
-    c.pending.push({c.next_xid, t0});
+    c.pending.push({c.next_xid, opcode, t0});
     c.next_xid = c.next_xid == INT32_MAX ? 1 : c.next_xid + 1;
     return true;
   }
@@ -199,8 +201,9 @@ void Loop::on_reply(Conn& c, const char* p, size_t n, int64_t now) {
     return kill(c, "reply xid " + std::to_string(h.xid) + " does not match the oldest request");
   }
   int64_t t0 = c.pending.front().t0;
+  int32_t opcode = c.pending.front().opcode;
   c.pending.pop();
-  int32_t err = gen_->on_reply(h.err, r);
+  int32_t err = gen_->on_reply(opcode, h.err, r);
   res_.completed++;
   if (!cfg_.measure || now < cfg_.measure_start_ns || now >= cfg_.measure_end_ns) {
     if (!cfg_.measure && err != 0) res_.errors_by_code[err]++;

@@ -43,7 +43,7 @@ class KeyOps : public Generator {
   KeyOps(const Layout& l, int32_t read_op, int read_percent, int t)
       : l_(l), read_op_(read_op), read_percent_(read_percent), rng_(uint64_t(t) + 7) {}
 
-  bool next(int32_t xid, std::string* out) override {
+  bool next(int32_t xid, std::string* out, int32_t* opcode) override {
     const std::string& path = l_.keys[rng_.below(uint32_t(l_.keys.size()))];
     bool read = read_percent_ >= 100 || (read_percent_ > 0 && int(rng_.below(100)) < read_percent_);
     size_t pos = begin_frame(out);
@@ -59,16 +59,14 @@ class KeyOps : public Generator {
       w.i32(-1);
     }
     end_frame(out, pos);
-    pending_reads_.push_back(read);
+    *opcode = read ? read_op_ : proto::op::kSetData;
     return true;
   }
 
   // Replies come back in request order, so the oldest queued kind is this reply's.
-  int32_t on_reply(int32_t err, proto::Reader& body) override {
-    bool read = pending_reads_.front();
-    pending_reads_.pop_front();
+  int32_t on_reply(int32_t opcode, int32_t err, proto::Reader& body) override {
     if (err != 0) return err;
-    if (read && read_op_ == proto::op::kGetData) {
+    if (opcode == proto::op::kGetData) {
       bool is_null = false;
       std::string data = body.bytes(&is_null);
       if (data.size() != l_.value.size()) return kMalformedReply;
@@ -79,24 +77,10 @@ class KeyOps : public Generator {
   }
 
  private:
-  // A small FIFO of request kinds (bool), to validate reply bodies by kind.
-  struct Fifo {
-    std::vector<bool> v;
-    size_t head = 0;
-    void push_back(bool b) { v.push_back(b); }
-    bool front() const { return v[head]; }
-    void pop_front() {
-      if (++head == v.size() || head > 4096) {
-        v.erase(v.begin(), v.begin() + long(head));
-        head = 0;
-      }
-    }
-  };
   const Layout& l_;
   int32_t read_op_;
   int read_percent_;
   Rng rng_;
-  Fifo pending_reads_;
 };
 
 // Creates of new nodes under ROOT/c: unique names t<thread>-<counter>, or sequential.
@@ -105,7 +89,8 @@ class Creates : public Generator {
   Creates(const Options& o, const Layout& l, int t) : l_(l), sequential_(o.sequential) {
     prefix_ = l.create_dir + "/t" + std::to_string(t) + (sequential_ ? "-" : "-n");
   }
-  bool next(int32_t xid, std::string* out) override {
+  bool next(int32_t xid, std::string* out, int32_t* opcode) override {
+    *opcode = proto::op::kCreate;
     if (sequential_) {
       encode_create(out, xid, prefix_, l_.value, proto::create_mode::kPersistentSequential);
     } else {
@@ -115,7 +100,7 @@ class Creates : public Generator {
     }
     return true;
   }
-  int32_t on_reply(int32_t err, proto::Reader& body) override {
+  int32_t on_reply(int32_t opcode, int32_t err, proto::Reader& body) override {
     if (err != 0) return err;
     bool is_null = false;
     body.bytes(&is_null);
@@ -136,10 +121,11 @@ class MultiCreates : public Generator {
   MultiCreates(const Options& o, const Layout& l, int t) : l_(l), k_(o.multi_ops) {
     prefix_ = l.create_dir + "/m" + std::to_string(t) + "-n";
   }
-  bool next(int32_t xid, std::string* out) override {
+  bool next(int32_t xid, std::string* out, int32_t* opcode) override {
     size_t pos = begin_frame(out);
     proto::Writer w(out);
     header(w, xid, proto::op::kMulti);
+    *opcode = proto::op::kMulti;
     for (int i = 0; i < k_; i++) {
       proto::write(w, proto::MultiHeader{proto::op::kCreate, false, -1});
       path_ = prefix_;
@@ -157,7 +143,7 @@ class MultiCreates : public Generator {
     return true;
   }
   // A failed multi still has ReplyHeader.err == 0; the per-op results say it failed.
-  int32_t on_reply(int32_t err, proto::Reader& body) override {
+  int32_t on_reply(int32_t opcode, int32_t err, proto::Reader& body) override {
     if (err != 0) return err;
     for (int i = 0; i <= k_; i++) {
       proto::MultiHeader h;
@@ -184,8 +170,9 @@ class PathList : public Generator {
  public:
   PathList(const std::vector<std::string>& paths, std::string_view data, bool create, int t, int n)
       : paths_(paths), data_(data), create_(create), i_(size_t(t)), step_(size_t(n)) {}
-  bool next(int32_t xid, std::string* out) override {
+  bool next(int32_t xid, std::string* out, int32_t* opcode) override {
     if (i_ >= paths_.size()) return false;
+    *opcode = create_ ? proto::op::kCreate : proto::op::kDelete;
     if (create_) {
       encode_create(out, xid, paths_[i_], data_, proto::create_mode::kPersistent);
     } else {

@@ -20,13 +20,14 @@ constexpr int32_t kMalformedReply = 1;
 class Generator {
  public:
   virtual ~Generator() = default;
-  // Appends one framed request with `xid` to *out. Returns false when the workload has
-  // nothing more to send (a finite list), in which case *out is unchanged.
-  virtual bool next(int32_t xid, std::string* out) = 0;
-  // Called for every reply, in request order, with ReplyHeader.err. Returns the error to
+  // Appends one framed request with `xid` to *out and sets *opcode to its type. Returns
+  // false when the workload has nothing more to send (a finite list); *out is then unchanged.
+  virtual bool next(int32_t xid, std::string* out, int32_t* opcode) = 0;
+  // Called for every reply, in each connection's request order, with the request's opcode
+  // and ReplyHeader.err. Returns the error to
   // count: err itself, an error found inside the body (a failed multi has err == 0), or
   // kMalformedReply when a successful reply's body does not decode as expected.
-  virtual int32_t on_reply(int32_t err, zkd::proto::Reader& body) { return err; }
+  virtual int32_t on_reply(int32_t opcode, int32_t err, zkd::proto::Reader& body) { return err; }
 };
 
 // The bench's znode layout, shared read-only by all threads after construction.
