@@ -125,7 +125,7 @@ class Server:
 
     def command(self):
         if self.kind == "zookeeper":
-            return ["java", "-Xms%s" % self.heap, "-Xmx%s" % self.heap, "-cp", ZK_CLASSPATH,
+            return ["java", "-Xmx%s" % self.heap, "-cp", ZK_CLASSPATH,
                     "org.apache.zookeeper.server.quorum.QuorumPeerMain", self.cfg]
         return [self.zkd_bin, self.cfg]
 
