@@ -68,7 +68,7 @@ void gather(std::vector<int>* fds, const std::vector<std::vector<int>>& groups) 
       if (fd >= 0) fds->push_back(fd);
 }
 
-// Runs one engine per group in parallel threads. `on_started` runs on the calling thread
+// Runs one engine per group in parallel threads; cfg.ops_target is the total, split evenly. `on_started` runs on the calling thread
 // while the engines run (used to sample CPU at the window edges).
 EngineResult run_parallel(std::vector<int>* fds, int threads, const GenFactory& make,
                           const EngineConfig& cfg,
@@ -81,8 +81,10 @@ EngineResult run_parallel(std::vector<int>* fds, int threads, const GenFactory& 
   std::atomic<int> done{0};
   std::vector<std::thread> ts;
   for (int t = 0; t < n; t++) {
-    ts.emplace_back([&, t] {
-      results[size_t(t)] = run_engine(&groups[size_t(t)], gens[size_t(t)].get(), cfg);
+    EngineConfig c = cfg;
+    if (cfg.ops_target) c.ops_target = cfg.ops_target / uint64_t(n) + (uint64_t(t) < cfg.ops_target % uint64_t(n));
+    ts.emplace_back([&, t, c] {
+      results[size_t(t)] = run_engine(&groups[size_t(t)], gens[size_t(t)].get(), c);
       done++;
     });
   }
@@ -116,6 +118,7 @@ bool ensure(int fd, const std::string& path, std::string* error) {
 EngineConfig unmeasured(const Options& o) {
   EngineConfig c;
   c.inflight = o.inflight;
+  c.ping_interval_ns = std::min<int64_t>(5'000'000'000, int64_t(o.session_timeout_ms) * 1'000'000 / 3);
   c.measure = false;
   c.drain_timeout_ns = 60'000'000'000;
   return c;
@@ -228,10 +231,11 @@ int bench_main(int argc, char** argv) {
   // Measured run.
   EngineConfig cfg;
   cfg.inflight = o.inflight;
+  cfg.ping_interval_ns = std::min<int64_t>(5'000'000'000, int64_t(o.session_timeout_ms) * 1'000'000 / 3);
   cfg.rate = o.rate / o.threads;
   int64_t start = now_ns();
   cfg.measure_start_ns = start + int64_t(o.warmup_s * 1e9);
-  cfg.ops_target = o.ops ? (o.ops + uint64_t(o.threads) - 1) / uint64_t(o.threads) : 0;
+  cfg.ops_target = o.ops;  // run_parallel gives each thread its share
   cfg.measure_end_ns = o.ops ? INT64_MAX : cfg.measure_start_ns + int64_t(o.duration_s * 1e9);
   Cpu c0, c1;
   double s0 = -1, s1 = -1;

@@ -79,6 +79,7 @@ struct Conn {
   Ring pending;
   int32_t next_xid = 1;
   bool dead = false;
+  int64_t last_send_ns = 0;
 };
 
 class Loop {
@@ -102,6 +103,7 @@ class Loop {
       return false;
     }
     c.pending.push({c.next_xid, opcode, t0});
+    c.last_send_ns = t0;
     c.next_xid = c.next_xid == INT32_MAX ? 1 : c.next_xid + 1;
     return true;
   }
@@ -110,6 +112,7 @@ class Loop {
     }
   }
   void dispatch_scheduled(int64_t now);
+  void ping_idle(int64_t now);
   void flush(Conn& c);
   void on_readable(Conn& c, int64_t now);
   void on_reply(Conn& c, const char* p, size_t n, int64_t now);
@@ -149,6 +152,19 @@ void Loop::dispatch_scheduled(int64_t now) {
     if (!send_one(conns_[rr_], next_due_)) return;
     rr_ = (rr_ + 1) % n;
     next_due_ += interval_ns_;
+  }
+}
+
+void Loop::ping_idle(int64_t now) {
+  for (auto& c : conns_) {
+    if (c.dead || now - c.last_send_ns < cfg_.ping_interval_ns) continue;
+    size_t pos = c.out.size();
+    c.out.append(4, '\0');
+    proto::Writer w(&c.out);
+    w.i32(proto::xid::kPing);
+    w.i32(proto::op::kPing);
+    w.patch_i32(pos, 8);
+    c.last_send_ns = now;
   }
 }
 
@@ -263,6 +279,7 @@ EngineResult Loop::run() {
     Conn& c = conns_[i];
     if (c.dead) continue;
     ::fcntl(c.fd, F_SETFL, ::fcntl(c.fd, F_GETFL) | O_NONBLOCK);
+    c.last_send_ns = now_ns();
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = i;
@@ -285,6 +302,7 @@ EngineResult Loop::run() {
     } else {
       for (auto& c : conns_) fill(c, now);
     }
+    ping_idle(now);
     for (auto& c : conns_) flush(c);
     bool more = issuing(now);
     if (!more) {

@@ -36,6 +36,9 @@ struct EngineConfig {
   // is exhausted and every reply has arrived.
   bool measure = true;
   int64_t drain_timeout_ns = 10'000'000'000;
+  // A connection that sent nothing for this long sends a ping, so slow open-loop schedules
+  // do not let the session expire.
+  int64_t ping_interval_ns = 10'000'000'000;
 };
 
 struct EngineResult {

@@ -101,6 +101,7 @@ const char* usage() {
          "  --multi-ops N          creates per multi request (10)\n"
          "  --keep                 do not delete the bench root afterwards\n"
          "  --server-pid PID       also report that local process's CPU seconds while measuring\n"
+         "  --session-timeout MS   requested session timeout (30000); idle sessions ping\n"
          "  -o json | --json       print one JSON object instead of text\n";
 }
 

@@ -41,7 +41,7 @@ std::string render_text(const Report& r) {
        "  " + std::to_string(o.connections) + " conns x " + std::to_string(o.inflight) +
        " inflight  threads " + std::to_string(o.threads) + "  value " +
        std::to_string(o.value_size) + " B  " +
-       (o.rate > 0 ? "open loop at " + fmt("%.0f", o.rate) + " ops/s" : std::string("closed loop")) +
+       (o.rate > 0 ? "open loop at " + fmt("%g", o.rate) + " ops/s" : std::string("closed loop")) +
        "\n";
   s += "ops/s      " + fmt("%.0f", ops_per_s(r)) + "  (" + std::to_string(r.result.ops) + " ops in " +
        fmt("%.2f", r.elapsed_s) + " s)\n";
