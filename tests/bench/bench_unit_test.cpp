@@ -126,3 +126,82 @@ TEST(Options, RejectsNonsense) {
     EXPECT_FALSE(err.empty());
   }
 }
+
+#include "zkctl/bench/keeper_config.h"
+#include "zkctl/bench/yaml_lite.h"
+
+using zkctl::bench::YNode;
+
+TEST(YamlLite, MappingsSequencesRepeatedKeysAndQuotes) {
+  YNode n;
+  std::string err;
+  ASSERT_TRUE(zkctl::bench::parse_yaml("a: 1   # comment\n"
+                                       "b:\n"
+                                       "  - \"x: y\"\n"
+                                       "  - 'z'\n"
+                                       "  - k: v\n"
+                                       "    k2: v2\n"
+                                       "node:\n"
+                                       "  name: one\n"
+                                       "node:\n"
+                                       "  name: two\n"
+                                       "empty:\n"
+                                       "seq_same_indent:\n"
+                                       "- p\n",
+                                       &n, &err))
+      << err;
+  ASSERT_EQ(n.kind, YNode::kMap);
+  EXPECT_EQ(n.get("a")->scalar, "1");
+  const YNode* b = n.get("b");
+  ASSERT_EQ(b->kind, YNode::kSeq);
+  ASSERT_EQ(b->seq.size(), 3u);
+  EXPECT_EQ(b->seq[0].scalar, "x: y");
+  EXPECT_EQ(b->seq[1].scalar, "z");
+  EXPECT_EQ(b->seq[2].get("k2")->scalar, "v2");
+  auto nodes = n.all("node");
+  ASSERT_EQ(nodes.size(), 2u);
+  EXPECT_EQ(nodes[1]->get("name")->scalar, "two");
+  EXPECT_EQ(n.get("empty")->kind, YNode::kNull);
+  EXPECT_EQ(n.get("seq_same_indent")->seq.at(0).scalar, "p");
+}
+
+TEST(YamlLite, RejectsWhatItDoesNotSupport) {
+  YNode n;
+  std::string err;
+  EXPECT_FALSE(zkctl::bench::parse_yaml("a: [1, 2]\n", &n, &err));
+  EXPECT_FALSE(zkctl::bench::parse_yaml("a: 1\n   b: 2\n", &n, &err));
+  EXPECT_FALSE(zkctl::bench::parse_yaml("a:\n\t- 1\n", &n, &err));
+  EXPECT_FALSE(zkctl::bench::parse_yaml("just text\n", &n, &err));
+}
+
+TEST(KeeperConfig, LoadsTheExampleAndMapsOptions) {
+  zkctl::bench::KeeperConfig c;
+  std::string err;
+  ASSERT_TRUE(zkctl::bench::load_keeper_config(BENCH_SOURCE_DIR "/keeper_example.yaml", &c, &err))
+      << err;
+  EXPECT_EQ(c.concurrency, 8);
+  EXPECT_EQ(c.iterations, 20000u);
+  EXPECT_EQ(c.host, "localhost:2181");
+  ASSERT_EQ(c.setup.size(), 3u);
+  EXPECT_EQ(c.setup[2].children.at(0).repeat, 5);
+  ASSERT_EQ(c.requests.size(), 6u);
+  EXPECT_EQ(c.requests[0].type, zkctl::bench::RequestSpec::kCreate);
+  EXPECT_DOUBLE_EQ(c.requests[0].remove_factor, 0.5);
+  EXPECT_EQ(c.requests[1].path.paths.size(), 1u);
+  EXPECT_EQ(c.requests[1].path.children_of.at(0), "/kb_tree");
+  EXPECT_EQ(c.requests[5].multi_size.max, 4);
+  // 3 top nodes + 5 children + 10 grandchildren, parents before children.
+  auto nodes = zkctl::bench::expand_setup(c, 1);
+  EXPECT_EQ(nodes.size(), 18u);
+  EXPECT_EQ(nodes[3].path.rfind("/kb_tree/", 0), 0u);
+
+  Options o;
+  ASSERT_TRUE(parse({"--config", "x.yaml", "--inflight", "4"}, &o, &err)) << err;
+  zkctl::bench::apply_keeper_config(c, &o);
+  EXPECT_EQ(o.connections, 8);
+  EXPECT_EQ(o.inflight, 4);  // the command line wins
+  EXPECT_EQ(o.ops, 20000u);
+  EXPECT_EQ(o.port, 2181);
+  EXPECT_TRUE(o.duration_caps_ops());  // timelimit: 30 caps iterations
+  EXPECT_EQ(o.duration_s, 30);
+}

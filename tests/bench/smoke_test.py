@@ -42,6 +42,25 @@ def check(zkbench, port, pid, workloads):
     assert out["errors"] == 0 and abs(out["ops_per_s"] - 2000) < 200, out
 
 
+def check_config(zkbench, port):
+    """A keeper-bench style file: setup trees, weighted mix incl. multi, cleaned up after."""
+    import tempfile
+    cfg = os.path.join(os.path.dirname(os.path.abspath(__file__)), "keeper_example.yaml")
+    with tempfile.TemporaryDirectory() as d:
+        r = subprocess.run([zkbench, "--config", cfg, "--server", "127.0.0.1:%d" % port,
+                            "--warmup", "0", "--ops", "3000", "-o", "json"],
+                           capture_output=True, text=True, timeout=120, cwd=d)
+        assert r.returncode == 0, r.stderr
+        out = json.loads(r.stdout)
+        assert out["workload"] == "config" and out["ok"] is True, out
+        assert out["ops"] == 3000 and out["errors"] == 0, out
+        with open(os.path.join(d, "zkbench-config-output.json")) as f:
+            assert json.load(f)["ops"] == 3000
+    for node in ("/kb_a", "/kb_create", "/kb_tree"):
+        assert zkserver.get_data(port, node) is None, node + " left behind"
+    print("config  %8.0f ops/s" % out["ops_per_s"])
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--zkbench", required=True)
@@ -64,6 +83,7 @@ def main():
     try:
         srv.start()
         check(a.zkbench, srv.port, srv.pid, ["get", "set"])
+        check_config(a.zkbench, srv.port)
         # The bench leaves nothing behind: its root is gone after the runs.
         assert zkserver.get_data(srv.port, "/zkbench") is None
         assert zkserver.get_data(srv.port, "/zookeeper") is not None

@@ -93,7 +93,7 @@ class Loop {
   bool issuing(int64_t now) const {
     if (exhausted_) return false;
     if (!cfg_.measure) return true;
-    if (cfg_.ops_target) return res_.ops < cfg_.ops_target;
+    if (cfg_.ops_target && res_.ops >= cfg_.ops_target) return false;
     return now < cfg_.measure_end_ns;
   }
   bool send_one(Conn& c, int64_t t0) {
@@ -316,7 +316,7 @@ EngineResult Loop::run() {
     }
     // Sleep until a socket is ready, the next scheduled request, or the end of the window.
     int64_t wait_ns = 100'000'000;
-    if (more && cfg_.measure && !cfg_.ops_target) wait_ns = std::min(wait_ns, cfg_.measure_end_ns - now);
+    if (more && cfg_.measure) wait_ns = std::min(wait_ns, cfg_.measure_end_ns - now);
     // With every connection full only a reply can make room: do not spin on a past due time.
     if (more && open_loop && !blocked_) wait_ns = std::min(wait_ns, next_due_ - now);
     wait_ns = std::max<int64_t>(0, wait_ns);

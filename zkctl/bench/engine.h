@@ -27,8 +27,8 @@ struct EngineConfig {
   int inflight = 64;
   double rate = 0;  // requests/s for this engine; 0 = closed loop
   // Measurement window on the CLOCK_MONOTONIC ns clock. Replies completing inside it are
-  // counted and timed. Requests stop being issued at measure_end_ns (time mode) or once
-  // ops_target replies were counted.
+  // counted and timed. Requests stop being issued at measure_end_ns or once ops_target
+  // replies were counted, whichever comes first (INT64_MAX: no time limit).
   int64_t measure_start_ns = 0;
   int64_t measure_end_ns = INT64_MAX;
   uint64_t ops_target = 0;

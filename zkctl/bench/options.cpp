@@ -75,6 +75,7 @@ const char* workload_name(Workload w) {
     case Workload::kDelete: return "delete";
     case Workload::kMix: return "mix";
     case Workload::kMulti: return "multi";
+    case Workload::kConfig: return "config";
   }
   return "?";
 }
@@ -90,7 +91,7 @@ const char* usage() {
          "                         multi = multi requests of --multi-ops creates\n"
          "  --value-size B         data bytes for set/create/keys (100)\n"
          "  --duration S           measured seconds (10), or\n"
-         "  --ops N                stop after N measured operations\n"
+         "  --ops N                stop after N measured operations (and --duration S caps it)\n"
          "  --warmup S             unmeasured seconds before measuring (1)\n"
          "  --rate OPS             open loop: offer OPS requests/s on a fixed schedule; latency\n"
          "                         is measured from the intended send time (0 = closed loop)\n"
@@ -102,6 +103,8 @@ const char* usage() {
          "  --keep                 do not delete the bench root afterwards\n"
          "  --server-pid PID       also report that local process's CPU seconds while measuring\n"
          "  --session-timeout MS   requested session timeout (30000); idle sessions ping\n"
+         "  --config FILE.yaml     keeper-bench style workload file (a supported subset: setup\n"
+         "                         nodes; create/set/get/list/multi requests with weights)\n"
          "  -o json | --json       print one JSON object instead of text\n";
 }
 
@@ -124,6 +127,7 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
       *error = std::string("bad or missing value for ") + key + (what ? std::string(": ") + what : "");
       return false;
     };
+    o->explicit_keys.insert(key == "--json" ? "-o" : key);
     if (key == "-h" || key == "--help") {
       o->help = true;
     } else if (key == "--json") {
@@ -148,7 +152,10 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
       else if (key == "--threads") ok = to_int(v, 1, 256, &o->threads);
       else if (key == "--workload") ok = parse_workload(v, o);
       else if (key == "--value-size") ok = to_int(v, 0, 1 << 20, &o->value_size);
-      else if (key == "--duration") ok = to_double(v, &o->duration_s) && o->duration_s > 0;
+      else if (key == "--duration") {
+        ok = to_double(v, &o->duration_s) && o->duration_s > 0;
+        o->duration_set = true;
+      }
       else if (key == "--ops") ok = to_u64(v, &o->ops) && o->ops > 0;
       else if (key == "--warmup") ok = to_double(v, &o->warmup_s) && o->warmup_s >= 0;
       else if (key == "--rate") ok = to_double(v, &o->rate) && o->rate >= 0;
@@ -159,6 +166,11 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
       } else if (key == "--multi-ops") ok = to_int(v, 1, 10000, &o->multi_ops);
       else if (key == "--server-pid") ok = to_int(v, 1, 1 << 30, &o->server_pid);
       else if (key == "--session-timeout") ok = to_int(v, 1, 1 << 30, &o->session_timeout_ms);
+      else if (key == "--config") {
+        o->config = v;
+        o->workload = Workload::kConfig;
+        ok = !o->config.empty();
+      }
       else {
         *error = "unknown option " + key;
         return false;

@@ -28,6 +28,7 @@ std::string workload_label(const Options& o) {
   std::string w = workload_name(o.workload);
   if (o.workload == Workload::kMix) w += ":" + std::to_string(o.read_percent);
   if (o.workload == Workload::kMulti) w += "(" + std::to_string(o.multi_ops) + " creates)";
+  if (o.workload == Workload::kConfig) w += " " + o.config;
   return w;
 }
 

@@ -168,13 +168,15 @@ class MultiCreates : public Generator {
 // A finite list of paths, every n-th starting at t: create (with data) or delete.
 class PathList : public Generator {
  public:
-  PathList(const std::vector<std::string>& paths, std::string_view data, bool create, int t, int n)
-      : paths_(paths), data_(data), create_(create), i_(size_t(t)), step_(size_t(n)) {}
+  PathList(const std::vector<std::string>& paths, const std::vector<std::string>* datas,
+           bool create, int t, int n)
+      : paths_(paths), datas_(datas), create_(create), i_(size_t(t)), step_(size_t(n)) {}
   bool next(int32_t xid, std::string* out, int32_t* opcode) override {
     if (i_ >= paths_.size()) return false;
     *opcode = create_ ? proto::op::kCreate : proto::op::kDelete;
     if (create_) {
-      encode_create(out, xid, paths_[i_], data_, proto::create_mode::kPersistent);
+      const std::string& data = datas_->size() == 1 ? (*datas_)[0] : (*datas_)[i_];
+      encode_create(out, xid, paths_[i_], data, proto::create_mode::kPersistent);
     } else {
       encode_delete(out, xid, paths_[i_]);
     }
@@ -184,7 +186,7 @@ class PathList : public Generator {
 
  private:
   const std::vector<std::string>& paths_;
-  std::string data_;
+  const std::vector<std::string>* datas_;  // for creates
   bool create_;
   size_t i_;
   size_t step_;
@@ -213,6 +215,7 @@ Layout make_layout(const Options& o) {
       break;
     case Workload::kCreate:
     case Workload::kMulti:
+    case Workload::kConfig:  // config runs bring their own layout
       break;
   }
   return l;
@@ -228,17 +231,18 @@ std::unique_ptr<Generator> make_workload(const Options& o, const Layout& l, int 
     case Workload::kCreate: return std::make_unique<Creates>(o, l, t);
     case Workload::kMulti: return std::make_unique<MultiCreates>(o, l, t);
     case Workload::kDelete: return make_deletes(l.doomed, t, n);
+    case Workload::kConfig: break;  // config runs use make_config_workload
   }
   return nullptr;
 }
 
 std::unique_ptr<Generator> make_creates(const std::vector<std::string>& paths,
-                                        std::string_view data, int t, int n) {
-  return std::make_unique<PathList>(paths, data, true, t, n);
+                                        const std::vector<std::string>& datas, int t, int n) {
+  return std::make_unique<PathList>(paths, &datas, true, t, n);
 }
 
 std::unique_ptr<Generator> make_deletes(const std::vector<std::string>& paths, int t, int n) {
-  return std::make_unique<PathList>(paths, "", false, t, n);
+  return std::make_unique<PathList>(paths, nullptr, false, t, n);
 }
 
 }  // namespace zkctl::bench

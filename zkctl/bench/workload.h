@@ -46,9 +46,10 @@ Layout make_layout(const Options& o);
 // The measured workload for thread `t` of `n`.
 std::unique_ptr<Generator> make_workload(const Options& o, const Layout& l, int t, int n);
 
-// Finite lists, split round-robin among n threads: creates (with data) and deletes.
+// Finite lists, split round-robin among n threads: creates and deletes. datas[i] is the
+// data of paths[i]; a single-element datas is shared by all paths.
 std::unique_ptr<Generator> make_creates(const std::vector<std::string>& paths,
-                                        std::string_view data, int t, int n);
+                                        const std::vector<std::string>& datas, int t, int n);
 std::unique_ptr<Generator> make_deletes(const std::vector<std::string>& paths, int t, int n);
 
 }  // namespace zkctl::bench
