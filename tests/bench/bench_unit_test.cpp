@@ -1,10 +1,10 @@
 // Unit tests of the load generator's pure parts: the latency histogram and option parsing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
-#include <algorithm>
 
 #include "zkctl/bench/histogram.h"
 #include "zkctl/bench/options.h"
@@ -93,10 +93,33 @@ TEST(Options, Defaults) {
 TEST(Options, ParsesEverything) {
   Options o;
   std::string err;
-  ASSERT_TRUE(parse({"--server", "localhost:2182", "--connections=8", "--inflight", "4",
-                     "--workload", "mix:70", "--value-size", "10", "--ops", "1000", "--warmup",
-                     "0", "--rate", "5000", "--keys", "77", "--threads", "2", "-o", "json",
-                     "--root", "/b", "--sequential", "--keep", "--multi-ops", "3"},
+  ASSERT_TRUE(parse({"--server",
+                     "localhost:2182",
+                     "--connections=8",
+                     "--inflight",
+                     "4",
+                     "--workload",
+                     "mix:70",
+                     "--value-size",
+                     "10",
+                     "--ops",
+                     "1000",
+                     "--warmup",
+                     "0",
+                     "--rate",
+                     "5000",
+                     "--keys",
+                     "77",
+                     "--threads",
+                     "2",
+                     "-o",
+                     "json",
+                     "--root",
+                     "/b",
+                     "--sequential",
+                     "--keep",
+                     "--multi-ops",
+                     "3"},
                     &o, &err))
       << err;
   EXPECT_EQ(o.host, "localhost");
@@ -115,11 +138,18 @@ TEST(Options, ParsesEverything) {
 }
 
 TEST(Options, RejectsNonsense) {
-  for (std::vector<std::string> bad :
-       {std::vector<std::string>{"--workload", "frobnicate"}, {"--workload", "mix:101"},
-        {"--connections", "0"}, {"--connections", "-3"}, {"--server", "host:99999"},
-        {"--duration", "x"}, {"--threads", "32", "--connections", "4"}, {"--root", "zk"},
-        {"--root", "/a/"}, {"--inflight"}, {"--bogus", "1"}, {"-o", "xml"}}) {
+  for (std::vector<std::string> bad : {std::vector<std::string>{"--workload", "frobnicate"},
+                                       {"--workload", "mix:101"},
+                                       {"--connections", "0"},
+                                       {"--connections", "-3"},
+                                       {"--server", "host:99999"},
+                                       {"--duration", "x"},
+                                       {"--threads", "32", "--connections", "4"},
+                                       {"--root", "zk"},
+                                       {"--root", "/a/"},
+                                       {"--inflight"},
+                                       {"--bogus", "1"},
+                                       {"-o", "xml"}}) {
     Options o;
     std::string err;
     EXPECT_FALSE(parse(bad, &o, &err)) << bad[0];
@@ -135,20 +165,21 @@ using zkctl::bench::YNode;
 TEST(YamlLite, MappingsSequencesRepeatedKeysAndQuotes) {
   YNode n;
   std::string err;
-  ASSERT_TRUE(zkctl::bench::parse_yaml("a: 1   # comment\n"
-                                       "b:\n"
-                                       "  - \"x: y\"\n"
-                                       "  - 'z'\n"
-                                       "  - k: v\n"
-                                       "    k2: v2\n"
-                                       "node:\n"
-                                       "  name: one\n"
-                                       "node:\n"
-                                       "  name: two\n"
-                                       "empty:\n"
-                                       "seq_same_indent:\n"
-                                       "- p\n",
-                                       &n, &err))
+  ASSERT_TRUE(
+      zkctl::bench::parse_yaml("a: 1   # comment\n"
+                               "b:\n"
+                               "  - \"x: y\"\n"
+                               "  - 'z'\n"
+                               "  - k: v\n"
+                               "    k2: v2\n"
+                               "node:\n"
+                               "  name: one\n"
+                               "node:\n"
+                               "  name: two\n"
+                               "empty:\n"
+                               "seq_same_indent:\n"
+                               "- p\n",
+                               &n, &err))
       << err;
   ASSERT_EQ(n.kind, YNode::kMap);
   EXPECT_EQ(n.get("a")->scalar, "1");

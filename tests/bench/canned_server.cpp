@@ -172,8 +172,10 @@ int main(int argc, char** argv) {
   int port = 0;
   int value_size = 100;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--port") == 0) port = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--value-size") == 0) value_size = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--port") == 0)
+      port = std::atoi(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--value-size") == 0)
+      value_size = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "usage: canned_server [--port P] [--value-size B]\n");
       return 2;

@@ -43,13 +43,13 @@ struct EngineConfig {
 
 struct EngineResult {
   Histogram latency_ns;
-  uint64_t ops = 0;        // replies counted in the window (errors included)
-  uint64_t errors = 0;     // counted replies with a non-zero error
+  uint64_t ops = 0;     // replies counted in the window (errors included)
+  uint64_t errors = 0;  // counted replies with a non-zero error
   std::map<int32_t, uint64_t> errors_by_code;
   uint64_t completed = 0;  // all replies, in or out of the window
   uint64_t lost = 0;       // requests whose connection died before replying
   int64_t last_counted_ns = 0;
-  std::string fatal;       // first connection failure, empty if none
+  std::string fatal;  // first connection failure, empty if none
 
   void merge(const EngineResult& o);
 };

@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 #include <deque>
-#include <map>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "zkctl/bench/session.h"
@@ -53,20 +53,23 @@ class Reader {
     if (!n || n->kind != YNode::kScalar) return fail(std::string(what) + ": expected a number");
     char* end = nullptr;
     *out = std::strtod(n->scalar.c_str(), &end);
-    if (end == n->scalar.c_str() || *end) return fail(std::string(what) + ": expected a number, got '" + n->scalar + "'");
+    if (end == n->scalar.c_str() || *end)
+      return fail(std::string(what) + ": expected a number, got '" + n->scalar + "'");
     return true;
   }
   bool integer(const YNode* n, const char* what, int* out) {
     double d = 0;
     if (!number(n, what, &d)) return false;
-    if (d < 0 || d > 1e9 || d != double(int(d))) return fail(std::string(what) + ": expected a non-negative integer");
+    if (d < 0 || d > 1e9 || d != double(int(d)))
+      return fail(std::string(what) + ": expected a non-negative integer");
     *out = int(d);
     return true;
   }
   // N, or {min_value: A, max_value: B}.
   bool size(const YNode* n, const char* what, SizeSpec* out) {
     if (n && n->kind == YNode::kMap) {
-      if (!integer(n->get("min_value"), what, &out->min) || !integer(n->get("max_value"), what, &out->max))
+      if (!integer(n->get("min_value"), what, &out->min) ||
+          !integer(n->get("max_value"), what, &out->max))
         return false;
       if (out->min > out->max) return fail(std::string(what) + ": min_value > max_value");
       return true;
@@ -93,7 +96,8 @@ class Reader {
         out->paths.push_back(p->scalar);
       } else if (p->kind == YNode::kSeq) {
         for (const auto& item : p->seq) {
-          if (item.kind != YNode::kScalar) return fail(std::string(what) + ": path list of strings expected");
+          if (item.kind != YNode::kScalar)
+            return fail(std::string(what) + ": path list of strings expected");
           out->paths.push_back(item.scalar);
         }
       } else if (p->kind == YNode::kMap && p->get("children_of") &&
@@ -104,8 +108,10 @@ class Reader {
       }
     }
     for (const auto& p : out->paths)
-      if (p.empty() || p[0] != '/') return fail(std::string(what) + ": path '" + p + "' is not absolute");
-    if (out->paths.empty() && out->children_of.empty()) return fail(std::string(what) + ": no path");
+      if (p.empty() || p[0] != '/')
+        return fail(std::string(what) + ": path '" + p + "' is not absolute");
+    if (out->paths.empty() && out->children_of.empty())
+      return fail(std::string(what) + ": no path");
     return true;
   }
 
@@ -115,10 +121,14 @@ class Reader {
     if (type == "create") {
       r->type = RequestSpec::kCreate;
       if (!paths(n, "create", &r->path)) return false;
-      if (n.get("name_length") && !size(n.get("name_length"), "name_length", &r->name_length)) return false;
+      if (n.get("name_length") && !size(n.get("name_length"), "name_length", &r->name_length))
+        return false;
       if (n.get("data") && !string(n.get("data"), "create data", &r->data)) return false;
-      if (n.get("remove_factor") && !number(n.get("remove_factor"), "remove_factor", &r->remove_factor)) return false;
-      if (in_multi && r->remove_factor > 0) return fail("remove_factor inside multi is not supported");
+      if (n.get("remove_factor") &&
+          !number(n.get("remove_factor"), "remove_factor", &r->remove_factor))
+        return false;
+      if (in_multi && r->remove_factor > 0)
+        return fail("remove_factor inside multi is not supported");
     } else if (type == "set") {
       r->type = RequestSpec::kSet;
       if (!paths(n, "set", &r->path)) return false;
@@ -174,8 +184,8 @@ void expand(const SetupNode& n, const std::string& parent, int depth, Rng& rng,
 
 class ConfigMix : public ConfigWorkload {
  public:
-  ConfigMix(const KeeperConfig& c, const std::vector<std::vector<std::string>>& pools,
-            uint64_t lag, int t)
+  ConfigMix(const KeeperConfig& c, const std::vector<std::vector<std::string>>& pools, uint64_t lag,
+            int t)
       : pools_(pools), lag_(lag), rng_(uint64_t(t) + 101) {
     for (const auto& r : c.requests) specs_.push_back(&r);
     size_t k = 0;
@@ -199,7 +209,8 @@ class ConfigMix : public ConfigWorkload {
     proto::Writer w(out);
     w.i32(xid);
     if (r.type == RequestSpec::kMulti) {
-      bool reads = r.multi_ops[0].type == RequestSpec::kGet || r.multi_ops[0].type == RequestSpec::kList;
+      bool reads =
+          r.multi_ops[0].type == RequestSpec::kGet || r.multi_ops[0].type == RequestSpec::kList;
       *opcode = reads ? proto::op::kMultiRead : proto::op::kMulti;
       w.i32(*opcode);
       std::vector<const RequestSpec*> subs;
@@ -245,11 +256,16 @@ class ConfigMix : public ConfigWorkload {
  private:
   static int32_t op_of(const RequestSpec& r) {
     switch (r.type) {
-      case RequestSpec::kCreate: return proto::op::kCreate;
-      case RequestSpec::kSet: return proto::op::kSetData;
-      case RequestSpec::kGet: return proto::op::kGetData;
-      case RequestSpec::kList: return proto::op::kGetChildren;
-      case RequestSpec::kMulti: return proto::op::kMulti;
+      case RequestSpec::kCreate:
+        return proto::op::kCreate;
+      case RequestSpec::kSet:
+        return proto::op::kSetData;
+      case RequestSpec::kGet:
+        return proto::op::kGetData;
+      case RequestSpec::kList:
+        return proto::op::kGetChildren;
+      case RequestSpec::kMulti:
+        return proto::op::kMulti;
     }
     return proto::op::kGetData;
   }
@@ -359,9 +375,11 @@ bool load_keeper_config(const std::string& file, KeeperConfig* c, std::string* e
         if (ck == "host") host = &cv;
         if (ck == "connection") {
           host = cv.get("host");
-          if (cv.get("sessions") && !r.integer(cv.get("sessions"), "sessions", &c->sessions)) return bad();
+          if (cv.get("sessions") && !r.integer(cv.get("sessions"), "sessions", &c->sessions))
+            return bad();
           if (cv.get("session_timeout_ms") &&
-              !r.integer(cv.get("session_timeout_ms"), "session_timeout_ms", &c->session_timeout_ms))
+              !r.integer(cv.get("session_timeout_ms"), "session_timeout_ms",
+                         &c->session_timeout_ms))
             return bad();
           if (cv.get("secure") && cv.get("secure")->scalar == "true") {
             *error = "secure connections are not supported";
@@ -369,8 +387,10 @@ bool load_keeper_config(const std::string& file, KeeperConfig* c, std::string* e
           }
         }
         if (host && host->kind == YNode::kScalar) {
-          if (c->host.empty()) c->host = host->scalar;
-          else if (host->scalar != c->host) c->notes.push_back("host " + host->scalar + " ignored (one server per run)");
+          if (c->host.empty())
+            c->host = host->scalar;
+          else if (host->scalar != c->host)
+            c->notes.push_back("host " + host->scalar + " ignored (one server per run)");
         }
       }
     } else if (k == "generator") {
@@ -392,9 +412,12 @@ bool load_keeper_config(const std::string& file, KeeperConfig* c, std::string* e
       }
     } else if (k == "output") {
       if (const YNode* f = v.get("file")) {
-        if (f->kind == YNode::kScalar) c->output_file = f->scalar;
-        else if (f->get("path")) c->output_file = f->get("path")->scalar;
-        if (f->kind == YNode::kMap && f->get("with_timestamp") && f->get("with_timestamp")->scalar == "true")
+        if (f->kind == YNode::kScalar)
+          c->output_file = f->scalar;
+        else if (f->get("path"))
+          c->output_file = f->get("path")->scalar;
+        if (f->kind == YNode::kMap && f->get("with_timestamp") &&
+            f->get("with_timestamp")->scalar == "true")
           c->notes.push_back("output with_timestamp ignored");
       }
       if (const YNode* s = v.get("stdout")) c->output_stdout = s->scalar != "false";
@@ -418,14 +441,16 @@ void apply_keeper_config(const KeeperConfig& c, Options* o) {
     o->host = c.host.substr(0, colon);
     if (colon != std::string::npos) o->port = std::atoi(c.host.c_str() + colon + 1);
   }
-  if (c.concurrency && unset("--connections")) o->connections = c.concurrency * std::max(1, c.sessions);
+  if (c.concurrency && unset("--connections"))
+    o->connections = c.concurrency * std::max(1, c.sessions);
   if (c.concurrency && unset("--inflight")) o->inflight = 1;
   if (c.iterations && unset("--ops") && unset("--duration")) o->ops = c.iterations;
   if (c.timelimit_s > 0 && unset("--duration")) {
     o->duration_s = c.timelimit_s;  // with iterations too: whichever comes first
     o->duration_set = true;
   }
-  if (c.session_timeout_ms && unset("--session-timeout")) o->session_timeout_ms = c.session_timeout_ms;
+  if (c.session_timeout_ms && unset("--session-timeout"))
+    o->session_timeout_ms = c.session_timeout_ms;
   if (o->threads > o->connections) o->threads = o->connections;
 }
 

@@ -98,8 +98,7 @@ class ConfigWorkload : public Generator {
   virtual std::vector<std::string> leftovers() const = 0;
 };
 std::unique_ptr<ConfigWorkload> make_config_workload(
-    const KeeperConfig& c, const std::vector<std::vector<std::string>>& pools, uint64_t lag,
-    int t);
+    const KeeperConfig& c, const std::vector<std::vector<std::string>>& pools, uint64_t lag, int t);
 // Every spec in flattened order (top-level requests, each followed by its multi ops).
 std::vector<const RequestSpec*> flatten_requests(const KeeperConfig& c);
 

@@ -35,12 +35,18 @@ bool to_int(const char* s, int lo, int hi, int* out) {
 }
 
 bool parse_workload(std::string_view s, Options* o) {
-  if (s == "get") o->workload = Workload::kGet;
-  else if (s == "exists") o->workload = Workload::kExists;
-  else if (s == "set") o->workload = Workload::kSet;
-  else if (s == "create") o->workload = Workload::kCreate;
-  else if (s == "delete") o->workload = Workload::kDelete;
-  else if (s == "multi") o->workload = Workload::kMulti;
+  if (s == "get")
+    o->workload = Workload::kGet;
+  else if (s == "exists")
+    o->workload = Workload::kExists;
+  else if (s == "set")
+    o->workload = Workload::kSet;
+  else if (s == "create")
+    o->workload = Workload::kCreate;
+  else if (s == "delete")
+    o->workload = Workload::kDelete;
+  else if (s == "multi")
+    o->workload = Workload::kMulti;
   else if (s.starts_with("mix:")) {
     std::string r(s.substr(4));
     if (!to_int(r.c_str(), 0, 100, &o->read_percent)) return false;
@@ -68,14 +74,22 @@ bool parse_server(std::string_view s, Options* o) {
 
 const char* workload_name(Workload w) {
   switch (w) {
-    case Workload::kGet: return "get";
-    case Workload::kExists: return "exists";
-    case Workload::kSet: return "set";
-    case Workload::kCreate: return "create";
-    case Workload::kDelete: return "delete";
-    case Workload::kMix: return "mix";
-    case Workload::kMulti: return "multi";
-    case Workload::kConfig: return "config";
+    case Workload::kGet:
+      return "get";
+    case Workload::kExists:
+      return "exists";
+    case Workload::kSet:
+      return "set";
+    case Workload::kCreate:
+      return "create";
+    case Workload::kDelete:
+      return "delete";
+    case Workload::kMix:
+      return "mix";
+    case Workload::kMulti:
+      return "multi";
+    case Workload::kConfig:
+      return "config";
   }
   return "?";
 }
@@ -124,7 +138,8 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
       return argv[++i];
     };
     auto bad = [&](const char* what) {
-      *error = std::string("bad or missing value for ") + key + (what ? std::string(": ") + what : "");
+      *error =
+          std::string("bad or missing value for ") + key + (what ? std::string(": ") + what : "");
       return false;
     };
     o->explicit_keys.insert(key == "--json" ? "-o" : key);
@@ -139,39 +154,53 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
     } else if (key == "-o") {
       const char* v = need();
       if (!v) return bad(nullptr);
-      if (std::strcmp(v, "json") == 0) o->json = true;
-      else if (std::strcmp(v, "text") == 0) o->json = false;
-      else return bad("json|text");
+      if (std::strcmp(v, "json") == 0)
+        o->json = true;
+      else if (std::strcmp(v, "text") == 0)
+        o->json = false;
+      else
+        return bad("json|text");
     } else {
       const char* v = need();
       if (!v) return bad(nullptr);
       bool ok = true;
-      if (key == "--server") ok = parse_server(v, o);
-      else if (key == "--connections") ok = to_int(v, 1, 100000, &o->connections);
-      else if (key == "--inflight") ok = to_int(v, 1, 1 << 20, &o->inflight);
-      else if (key == "--threads") ok = to_int(v, 1, 256, &o->threads);
-      else if (key == "--workload") ok = parse_workload(v, o);
-      else if (key == "--value-size") ok = to_int(v, 0, 1 << 20, &o->value_size);
+      if (key == "--server")
+        ok = parse_server(v, o);
+      else if (key == "--connections")
+        ok = to_int(v, 1, 100000, &o->connections);
+      else if (key == "--inflight")
+        ok = to_int(v, 1, 1 << 20, &o->inflight);
+      else if (key == "--threads")
+        ok = to_int(v, 1, 256, &o->threads);
+      else if (key == "--workload")
+        ok = parse_workload(v, o);
+      else if (key == "--value-size")
+        ok = to_int(v, 0, 1 << 20, &o->value_size);
       else if (key == "--duration") {
         ok = to_double(v, &o->duration_s) && o->duration_s > 0;
         o->duration_set = true;
-      }
-      else if (key == "--ops") ok = to_u64(v, &o->ops) && o->ops > 0;
-      else if (key == "--warmup") ok = to_double(v, &o->warmup_s) && o->warmup_s >= 0;
-      else if (key == "--rate") ok = to_double(v, &o->rate) && o->rate >= 0;
-      else if (key == "--keys") ok = to_int(v, 1, 100000000, &o->keys);
+      } else if (key == "--ops")
+        ok = to_u64(v, &o->ops) && o->ops > 0;
+      else if (key == "--warmup")
+        ok = to_double(v, &o->warmup_s) && o->warmup_s >= 0;
+      else if (key == "--rate")
+        ok = to_double(v, &o->rate) && o->rate >= 0;
+      else if (key == "--keys")
+        ok = to_int(v, 1, 100000000, &o->keys);
       else if (key == "--root") {
         o->root = v;
         ok = o->root.size() > 1 && o->root[0] == '/' && o->root.back() != '/';
-      } else if (key == "--multi-ops") ok = to_int(v, 1, 10000, &o->multi_ops);
-      else if (key == "--server-pid") ok = to_int(v, 1, 1 << 30, &o->server_pid);
-      else if (key == "--session-timeout") ok = to_int(v, 1, 1 << 30, &o->session_timeout_ms);
+      } else if (key == "--multi-ops")
+        ok = to_int(v, 1, 10000, &o->multi_ops);
+      else if (key == "--server-pid")
+        ok = to_int(v, 1, 1 << 30, &o->server_pid);
+      else if (key == "--session-timeout")
+        ok = to_int(v, 1, 1 << 30, &o->session_timeout_ms);
       else if (key == "--config") {
         o->config = v;
         o->workload = Workload::kConfig;
         ok = !o->config.empty();
-      }
-      else {
+      } else {
         *error = "unknown option " + key;
         return false;
       }

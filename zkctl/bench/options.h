@@ -22,7 +22,7 @@ struct Options {
   double duration_s = 10;  // used when ops == 0, or as a cap with ops when given too
   uint64_t ops = 0;        // stop after this many measured ops (0: use duration)
   double warmup_s = 1;
-  double rate = 0;  // offered ops/s, open loop; 0 = closed loop
+  double rate = 0;   // offered ops/s, open loop; 0 = closed loop
   int keys = 10000;  // key space for get/exists/set/mix, nodes for delete
   std::string root = "/zkbench";
   bool sequential = false;  // create: PERSISTENT_SEQUENTIAL instead of unique names
@@ -31,7 +31,7 @@ struct Options {
   bool json = false;
   int server_pid = 0;  // when set, report the server's CPU seconds during the measurement
   int session_timeout_ms = 30000;
-  std::string config;  // keeper-bench style YAML workload (Workload::kConfig)
+  std::string config;              // keeper-bench style YAML workload (Workload::kConfig)
   std::string config_output_file;  // from the config's output section
   bool config_stdout = true;
   std::vector<std::string> config_notes;  // config keys that were ignored

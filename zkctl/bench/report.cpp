@@ -18,7 +18,9 @@ std::string code_name(int32_t code) {
   return zkd::proto::error_name(code);
 }
 
-double us(uint64_t ns) { return double(ns) / 1000.0; }
+double us(uint64_t ns) {
+  return double(ns) / 1000.0;
+}
 
 double ops_per_s(const Report& r) {
   return r.elapsed_s > 0 ? double(r.result.ops) / r.elapsed_s : 0;
@@ -44,8 +46,8 @@ std::string render_text(const Report& r) {
        std::to_string(o.value_size) + " B  " +
        (o.rate > 0 ? "open loop at " + fmt("%g", o.rate) + " ops/s" : std::string("closed loop")) +
        "\n";
-  s += "ops/s      " + fmt("%.0f", ops_per_s(r)) + "  (" + std::to_string(r.result.ops) + " ops in " +
-       fmt("%.2f", r.elapsed_s) + " s)\n";
+  s += "ops/s      " + fmt("%.0f", ops_per_s(r)) + "  (" + std::to_string(r.result.ops) +
+       " ops in " + fmt("%.2f", r.elapsed_s) + " s)\n";
   s += "errors     " + std::to_string(r.result.errors);
   for (const auto& [code, n] : r.result.errors_by_code) {
     s += "  " + code_name(code) + "=" + std::to_string(n);
@@ -58,11 +60,11 @@ std::string render_text(const Report& r) {
        "  mean " + fmt("%.0f", h.mean() / 1000.0) + "\n";
   double cpu = r.client_user_s + r.client_sys_s;
   s += "client cpu " + fmt("%.2f", cpu) + " s (user " + fmt("%.2f", r.client_user_s) + ", sys " +
-       fmt("%.2f", r.client_sys_s) + ") = " +
-       fmt("%.0f", r.elapsed_s > 0 ? 100.0 * cpu / r.elapsed_s : 0) + "% of one core\n";
+       fmt("%.2f", r.client_sys_s) +
+       ") = " + fmt("%.0f", r.elapsed_s > 0 ? 100.0 * cpu / r.elapsed_s : 0) + "% of one core\n";
   if (r.server_cpu_s >= 0) {
-    s += "server cpu " + fmt("%.2f", r.server_cpu_s) + " s = " +
-         fmt("%.0f", r.elapsed_s > 0 ? 100.0 * r.server_cpu_s / r.elapsed_s : 0) +
+    s += "server cpu " + fmt("%.2f", r.server_cpu_s) +
+         " s = " + fmt("%.0f", r.elapsed_s > 0 ? 100.0 * r.server_cpu_s / r.elapsed_s : 0) +
          "% of one core\n";
   }
   s += "setup " + fmt("%.2f", r.setup_s) + " s, teardown " + fmt("%.2f", r.teardown_s) +
@@ -104,8 +106,9 @@ std::string render_json(const Report& r) {
   s += "\"min\":" + fmt("%.1f", us(h.min())) + ",\"p50\":" + fmt("%.1f", us(h.percentile(0.5))) +
        ",\"p90\":" + fmt("%.1f", us(h.percentile(0.9))) +
        ",\"p99\":" + fmt("%.1f", us(h.percentile(0.99))) +
-       ",\"p999\":" + fmt("%.1f", us(h.percentile(0.999))) + ",\"max\":" + fmt("%.1f", us(h.max())) +
-       ",\"mean\":" + fmt("%.1f", h.mean() / 1000.0) + "},";
+       ",\"p999\":" + fmt("%.1f", us(h.percentile(0.999))) +
+       ",\"max\":" + fmt("%.1f", us(h.max())) + ",\"mean\":" + fmt("%.1f", h.mean() / 1000.0) +
+       "},";
   num("client_cpu_s", r.client_user_s + r.client_sys_s);
   num("client_user_s", r.client_user_s);
   num("client_sys_s", r.client_sys_s);

@@ -54,7 +54,8 @@ EngineResult run_parallel(std::vector<int>* fds, int threads, const GenFactory& 
 EngineConfig unmeasured(const Options& o) {
   EngineConfig c;
   c.inflight = std::max(o.inflight, 16);  // setup is bulk work even for a 1-in-flight run
-  c.ping_interval_ns = std::min<int64_t>(5'000'000'000, int64_t(o.session_timeout_ms) * 1'000'000 / 3);
+  c.ping_interval_ns =
+      std::min<int64_t>(5'000'000'000, int64_t(o.session_timeout_ms) * 1'000'000 / 3);
   c.measure = false;
   c.drain_timeout_ns = 60'000'000'000;
   return c;
@@ -76,7 +77,8 @@ std::string bulk_create(std::vector<int>* fds, const Options& o,
                         const std::vector<std::string>& datas) {
   if (paths.empty()) return "";
   EngineResult r = run_parallel(
-      fds, o.threads, [&](int t, int n) { return make_creates(paths, datas, t, n); }, unmeasured(o));
+      fds, o.threads, [&](int t, int n) { return make_creates(paths, datas, t, n); },
+      unmeasured(o));
   return unexpected(r, zkd::proto::err::kNodeExists, "setup");
 }
 

@@ -223,15 +223,22 @@ Layout make_layout(const Options& o) {
 
 std::unique_ptr<Generator> make_workload(const Options& o, const Layout& l, int t, int n) {
   switch (o.workload) {
-    case Workload::kGet: return std::make_unique<KeyOps>(l, proto::op::kGetData, 100, t);
-    case Workload::kExists: return std::make_unique<KeyOps>(l, proto::op::kExists, 100, t);
-    case Workload::kSet: return std::make_unique<KeyOps>(l, proto::op::kGetData, 0, t);
+    case Workload::kGet:
+      return std::make_unique<KeyOps>(l, proto::op::kGetData, 100, t);
+    case Workload::kExists:
+      return std::make_unique<KeyOps>(l, proto::op::kExists, 100, t);
+    case Workload::kSet:
+      return std::make_unique<KeyOps>(l, proto::op::kGetData, 0, t);
     case Workload::kMix:
       return std::make_unique<KeyOps>(l, proto::op::kGetData, o.read_percent, t);
-    case Workload::kCreate: return std::make_unique<Creates>(o, l, t);
-    case Workload::kMulti: return std::make_unique<MultiCreates>(o, l, t);
-    case Workload::kDelete: return make_deletes(l.doomed, t, n);
-    case Workload::kConfig: break;  // config runs use make_config_workload
+    case Workload::kCreate:
+      return std::make_unique<Creates>(o, l, t);
+    case Workload::kMulti:
+      return std::make_unique<MultiCreates>(o, l, t);
+    case Workload::kDelete:
+      return make_deletes(l.doomed, t, n);
+    case Workload::kConfig:
+      break;  // config runs use make_config_workload
   }
   return nullptr;
 }

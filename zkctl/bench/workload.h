@@ -32,12 +32,12 @@ class Generator {
 
 // The bench's znode layout, shared read-only by all threads after construction.
 struct Layout {
-  std::string root;       // e.g. /zkbench
-  std::string value;      // value_size bytes
-  std::vector<std::string> keys;  // ROOT/k0000000001.. (get/exists/set/mix)
+  std::string root;                 // e.g. /zkbench
+  std::string value;                // value_size bytes
+  std::vector<std::string> keys;    // ROOT/k0000000001.. (get/exists/set/mix)
   std::vector<std::string> doomed;  // ROOT/d/k0000000001.. (delete workload)
-  std::string create_dir;  // ROOT/c (create and multi)
-  std::string delete_dir;  // ROOT/d
+  std::string create_dir;           // ROOT/c (create and multi)
+  std::string delete_dir;           // ROOT/d
 };
 
 // Builds the layout the workload needs (key names, value bytes).

@@ -36,7 +36,8 @@ bool scalar_value(const std::string& raw, std::string* out, std::string* error, 
   v = b == std::string::npos ? "" : v.substr(b);
   if (!v.empty() && (v[0] == '[' || v[0] == '{' || v[0] == '&' || v[0] == '*' || v[0] == '!' ||
                      v[0] == '|' || v[0] == '>')) {
-    *error = "line " + std::to_string(line) + ": unsupported YAML (flow style, anchor, tag or block scalar)";
+    *error = "line " + std::to_string(line) +
+             ": unsupported YAML (flow style, anchor, tag or block scalar)";
     return false;
   }
   if (v.size() >= 2 && (v[0] == '"' || v[0] == '\'') && v.back() == v[0]) {
@@ -68,7 +69,8 @@ bool split_key(const std::string& t, std::string* key, std::string* rest) {
     if (c == '"' || c == '\'') quote = c;
     if (c == ':' && (i + 1 == t.size() || t[i + 1] == ' ')) {
       *key = rtrim(t.substr(0, i));
-      if (key->size() >= 2 && ((*key)[0] == '"' || (*key)[0] == '\'')) *key = key->substr(1, key->size() - 2);
+      if (key->size() >= 2 && ((*key)[0] == '"' || (*key)[0] == '\''))
+        *key = key->substr(1, key->size() - 2);
       *rest = i + 1 < t.size() ? t.substr(i + 1) : "";
       return true;
     }
