@@ -67,6 +67,7 @@ def main():
     p.add_argument("--zkd-bin", default=os.environ.get("ZKD_BIN", ""))
     p.add_argument("--canned", help="run against this canned_server binary instead")
     a = p.parse_args()
+    a.zkbench = os.path.abspath(a.zkbench)
     if a.canned:
         proc = subprocess.Popen([a.canned, "--port", "0"], stdout=subprocess.PIPE, text=True)
         try:
