@@ -61,10 +61,7 @@ class ConfigMode : public Mode {
   }
 
   std::unique_ptr<Generator> generator(int t, int n) override {
-    // A queued removal waits until every request in flight on this thread has been
-    // answered, so the create it removes is done.
-    uint64_t conns = uint64_t((o_.connections + n - 1) / n);
-    return make_config_workload(c_, pools_, conns * uint64_t(o_.inflight) + 1, t);
+    return make_config_workload(c_, pools_, t);
   }
 
   void after_run(Generator& g) override {

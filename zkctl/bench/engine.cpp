@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <ctime>
 
@@ -25,6 +26,12 @@ int64_t now_ns() {
 
 void EngineResult::merge(const EngineResult& o) {
   latency_ns.merge(o.latency_ns);
+  for (const auto& [op, st] : o.by_op) {
+    OpStats& mine = by_op[op];
+    mine.latency_ns.merge(st.latency_ns);
+    mine.ops += st.ops;
+    mine.errors += st.errors;
+  }
   ops += o.ops;
   errors += o.errors;
   for (const auto& [code, n] : o.errors_by_code) errors_by_code[code] += n;
@@ -41,7 +48,7 @@ constexpr size_t kReadChunk = 256 << 10;
 
 struct Pending {
   int32_t xid;
-  int32_t opcode;
+  ReqInfo req;
   int64_t t0;  // intended (open loop) or actual (closed loop) send time
 };
 
@@ -97,12 +104,12 @@ class Loop {
     return now < cfg_.measure_end_ns;
   }
   bool send_one(Conn& c, int64_t t0) {
-    int32_t opcode = 0;
-    if (!gen_->next(c.next_xid, &c.out, &opcode)) {
+    ReqInfo req;
+    if (!gen_->next(c.next_xid, &c.out, &req)) {
       exhausted_ = true;
       return false;
     }
-    c.pending.push({c.next_xid, opcode, t0});
+    c.pending.push({c.next_xid, req, t0});
     c.last_send_ns = t0;
     c.next_xid = c.next_xid == INT32_MAX ? 1 : c.next_xid + 1;
     return true;
@@ -117,6 +124,14 @@ class Loop {
   void on_readable(Conn& c, int64_t now);
   void on_reply(Conn& c, const char* p, size_t n, int64_t now);
   void kill(Conn& c, const std::string& why);
+  // Per-opcode stats without a map lookup per reply: the last opcode's entry is cached.
+  OpStats& op_stats(int32_t opcode) {
+    if (opcode != last_op_ || !last_stats_) {
+      last_op_ = opcode;
+      last_stats_ = &res_.by_op[opcode];  // std::map nodes never move
+    }
+    return *last_stats_;
+  }
   size_t outstanding() const {
     size_t n = 0;
     for (const auto& c : conns_) n += c.pending.size();
@@ -136,6 +151,8 @@ class Loop {
   int64_t interval_ns_ = 0;
   size_t rr_ = 0;
   bool blocked_ = false;  // every connection was full at the last dispatch
+  int32_t last_op_ = INT32_MIN;
+  OpStats* last_stats_ = nullptr;
 };
 
 void Loop::dispatch_scheduled(int64_t now) {
@@ -217,9 +234,9 @@ void Loop::on_reply(Conn& c, const char* p, size_t n, int64_t now) {
     return kill(c, "reply xid " + std::to_string(h.xid) + " does not match the oldest request");
   }
   int64_t t0 = c.pending.front().t0;
-  int32_t opcode = c.pending.front().opcode;
+  ReqInfo req = c.pending.front().req;
   c.pending.pop();
-  int32_t err = gen_->on_reply(opcode, h.err, r);
+  int32_t err = gen_->on_reply(req, h.err, r);
   res_.completed++;
   if (!cfg_.measure || now < cfg_.measure_start_ns || now >= cfg_.measure_end_ns) {
     if (!cfg_.measure && err != 0) res_.errors_by_code[err]++;
@@ -228,10 +245,15 @@ void Loop::on_reply(Conn& c, const char* p, size_t n, int64_t now) {
   if (cfg_.ops_target && res_.ops >= cfg_.ops_target) return;
   res_.ops++;
   res_.last_counted_ns = now;
-  res_.latency_ns.record(uint64_t(std::max<int64_t>(0, now - t0)));
+  uint64_t lat = uint64_t(std::max<int64_t>(0, now - t0));
+  res_.latency_ns.record(lat);
+  OpStats& st = op_stats(req.opcode);
+  st.latency_ns.record(lat);
+  st.ops++;
   if (err != 0) {
     res_.errors++;
     res_.errors_by_code[err]++;
+    st.errors++;
   }
 }
 

@@ -41,10 +41,18 @@ struct EngineConfig {
   int64_t ping_interval_ns = 10'000'000'000;
 };
 
+// Counters of one request type (opcode) inside the measured window.
+struct OpStats {
+  Histogram latency_ns;
+  uint64_t ops = 0;
+  uint64_t errors = 0;
+};
+
 struct EngineResult {
   Histogram latency_ns;
-  uint64_t ops = 0;     // replies counted in the window (errors included)
-  uint64_t errors = 0;  // counted replies with a non-zero error
+  std::map<int32_t, OpStats> by_op;  // by request opcode (multi and multiRead count as one)
+  uint64_t ops = 0;                  // replies counted in the window (errors included)
+  uint64_t errors = 0;               // counted replies with a non-zero error
   std::map<int32_t, uint64_t> errors_by_code;
   uint64_t completed = 0;  // all replies, in or out of the window
   uint64_t lost = 0;       // requests whose connection died before replying

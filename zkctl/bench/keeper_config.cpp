@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 
 #include "zkctl/bench/session.h"
 #include "zkctl/bench/yaml_lite.h"
@@ -184,9 +185,8 @@ void expand(const SetupNode& n, const std::string& parent, int depth, Rng& rng,
 
 class ConfigMix : public ConfigWorkload {
  public:
-  ConfigMix(const KeeperConfig& c, const std::vector<std::vector<std::string>>& pools, uint64_t lag,
-            int t)
-      : pools_(pools), lag_(lag), rng_(uint64_t(t) + 101) {
+  ConfigMix(const KeeperConfig& c, const std::vector<std::vector<std::string>>& pools, int t)
+      : pools_(pools), rng_(uint64_t(t) + 101) {
     for (const auto& r : c.requests) specs_.push_back(&r);
     size_t k = 0;
     for (const auto& r : c.requests) {
@@ -196,12 +196,13 @@ class ConfigMix : public ConfigWorkload {
     prefix_tag_ = "t" + std::to_string(t);
   }
 
-  bool next(int32_t xid, std::string* out, int32_t* opcode) override {
-    issued_++;
-    if (!removals_.empty() && issued_ - removals_.front().first >= lag_) {
-      encode_delete(out, xid, removals_.front().second);
-      removals_.pop_front();
-      *opcode = proto::op::kDelete;
+  bool next(int32_t xid, std::string* out, ReqInfo* info) override {
+    if (!ready_.empty()) {  // removal of a node whose create has been answered
+      info->opcode = proto::op::kDelete;
+      info->tag = next_tag_++;
+      encode_delete(out, xid, ready_.front());
+      removing_.emplace(info->tag, std::move(ready_.front()));
+      ready_.pop_front();
       return true;
     }
     const RequestSpec& r = pick(specs_);
@@ -211,28 +212,29 @@ class ConfigMix : public ConfigWorkload {
     if (r.type == RequestSpec::kMulti) {
       bool reads =
           r.multi_ops[0].type == RequestSpec::kGet || r.multi_ops[0].type == RequestSpec::kList;
-      *opcode = reads ? proto::op::kMultiRead : proto::op::kMulti;
-      w.i32(*opcode);
+      info->opcode = reads ? proto::op::kMultiRead : proto::op::kMulti;
+      w.i32(info->opcode);
       std::vector<const RequestSpec*> subs;
       for (const auto& m : r.multi_ops) subs.push_back(&m);
       int n = rng_.between(r.multi_size.min, r.multi_size.max);
       for (int i = 0; i < n; i++) {
         const RequestSpec& m = pick(subs);
         proto::write(w, proto::MultiHeader{op_of(m), false, -1});
-        body(w, m, false);
+        body(w, m, nullptr);
       }
       proto::write(w, proto::MultiHeader{-1, true, -1});
     } else {
-      *opcode = op_of(r);
-      w.i32(*opcode);
-      body(w, r, true);
+      info->opcode = op_of(r);
+      w.i32(info->opcode);
+      body(w, r, info);
     }
     end_frame(out, pos);
     return true;
   }
 
-  int32_t on_reply(int32_t opcode, int32_t err, proto::Reader& body) override {
-    if (err != 0 || opcode != proto::op::kMulti) return err;
+  int32_t on_reply(const ReqInfo& req, int32_t err, proto::Reader& body) override {
+    if (req.tag) settle(req, err);
+    if (err != 0 || req.opcode != proto::op::kMulti) return err;
     for (;;) {  // a failed multi reports its cause inside
       proto::MultiHeader h;
       proto::read(body, h);
@@ -249,11 +251,24 @@ class ConfigMix : public ConfigWorkload {
 
   std::vector<std::string> leftovers() const override {
     std::vector<std::string> v(created_.begin(), created_.end());
-    for (const auto& [_, p] : removals_) v.push_back(p);
+    v.insert(v.end(), ready_.begin(), ready_.end());
+    for (const auto& [_, p] : awaiting_) v.push_back(p);
+    for (const auto& [_, p] : removing_) v.push_back(p);
     return v;
   }
 
  private:
+  // A tagged create answered: its node may now be removed. A tagged delete answered: done,
+  // or (failed) left for teardown.
+  void settle(const ReqInfo& req, int32_t err) {
+    auto& table = req.opcode == proto::op::kCreate ? awaiting_ : removing_;
+    auto it = table.find(req.tag);
+    if (it == table.end()) return;
+    if (req.opcode == proto::op::kCreate && err == 0) ready_.push_back(std::move(it->second));
+    if (req.opcode == proto::op::kDelete && err != 0) created_.push_back(std::move(it->second));
+    table.erase(it);
+  }
+
   static int32_t op_of(const RequestSpec& r) {
     switch (r.type) {
       case RequestSpec::kCreate:
@@ -286,9 +301,9 @@ class ConfigMix : public ConfigWorkload {
     return pool[rng_.next() % pool.size()];
   }
 
-  // Request body; `top` = a plain request (getData/getChildren carry a watch flag there and
-  // in multiRead alike).
-  void body(proto::Writer& w, const RequestSpec& r, bool top) {
+  // Request body (getData/getChildren carry a watch flag in multiRead too). `top` is the
+  // request's info for a plain request, nullptr inside a multi.
+  void body(proto::Writer& w, const RequestSpec& r, ReqInfo* top) {
     const std::string& p = path_of(r);
     switch (r.type) {
       case RequestSpec::kCreate: {
@@ -302,7 +317,8 @@ class ConfigMix : public ConfigWorkload {
         w.bytes("anyone");
         w.i32(proto::create_mode::kPersistent);
         if (top && r.remove_factor > 0 && rng_.unit() < r.remove_factor) {
-          removals_.emplace_back(issued_, path);
+          top->tag = next_tag_++;
+          awaiting_.emplace(top->tag, path);
         } else {
           created_.push_back(path);
         }
@@ -324,13 +340,14 @@ class ConfigMix : public ConfigWorkload {
   }
 
   const std::vector<std::vector<std::string>>& pools_;
-  uint64_t lag_;
   Rng rng_;
   std::vector<const RequestSpec*> specs_;
   std::map<const RequestSpec*, size_t> pool_index_;
   std::string prefix_tag_;
-  uint64_t issued_ = 0;
-  std::deque<std::pair<uint64_t, std::string>> removals_;
+  uint32_t next_tag_ = 1;
+  std::unordered_map<uint32_t, std::string> awaiting_;  // creates to remove, not answered yet
+  std::deque<std::string> ready_;                       // created, removal not sent yet
+  std::unordered_map<uint32_t, std::string> removing_;  // removal sent, not answered yet
   std::vector<std::string> created_;
 };
 
@@ -471,9 +488,8 @@ std::vector<const RequestSpec*> flatten_requests(const KeeperConfig& c) {
 }
 
 std::unique_ptr<ConfigWorkload> make_config_workload(
-    const KeeperConfig& c, const std::vector<std::vector<std::string>>& pools, uint64_t lag,
-    int t) {
-  return std::make_unique<ConfigMix>(c, pools, lag, t);
+    const KeeperConfig& c, const std::vector<std::vector<std::string>>& pools, int t) {
+  return std::make_unique<ConfigMix>(c, pools, t);
 }
 
 }  // namespace zkctl::bench

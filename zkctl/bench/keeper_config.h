@@ -89,16 +89,15 @@ std::vector<ConcreteNode> expand_setup(const KeeperConfig& c, uint64_t seed);
 
 // A generator drawing requests by weight from the config. `pools` gives the candidate
 // paths of each spec in flatten_requests() order (explicit paths plus children_of listings,
-// resolved after setup). A create with remove_factor queues its node for removal; the
-// removal is sent once `lag` more requests were issued (so the create has been answered:
-// lag must be at least the requests in flight).
+// resolved after setup). A create with remove_factor p queues its node for removal with
+// probability p; the delete is sent once the create has been answered successfully.
 class ConfigWorkload : public Generator {
  public:
   // Nodes this generator created and did not remove (for teardown).
   virtual std::vector<std::string> leftovers() const = 0;
 };
 std::unique_ptr<ConfigWorkload> make_config_workload(
-    const KeeperConfig& c, const std::vector<std::vector<std::string>>& pools, uint64_t lag, int t);
+    const KeeperConfig& c, const std::vector<std::vector<std::string>>& pools, int t);
 // Every spec in flattened order (top-level requests, each followed by its multi ops).
 std::vector<const RequestSpec*> flatten_requests(const KeeperConfig& c);
 

@@ -58,6 +58,17 @@ std::string render_text(const Report& r) {
        fmt("%.0f", us(h.percentile(0.90))) + "  p99 " + fmt("%.0f", us(h.percentile(0.99))) +
        "  p999 " + fmt("%.0f", us(h.percentile(0.999))) + "  max " + fmt("%.0f", us(h.max())) +
        "  mean " + fmt("%.0f", h.mean() / 1000.0) + "\n";
+  if (r.result.by_op.size() > 1) {
+    for (const auto& [op, st] : r.result.by_op) {
+      char line[200];
+      std::snprintf(line, sizeof line,
+                    "  %-12s ops %llu  errors %llu  p50 %.0f  p99 %.0f  p999 %.0f\n",
+                    zkd::proto::op_name(op), static_cast<unsigned long long>(st.ops),
+                    static_cast<unsigned long long>(st.errors), us(st.latency_ns.percentile(0.5)),
+                    us(st.latency_ns.percentile(0.99)), us(st.latency_ns.percentile(0.999)));
+      s += line;
+    }
+  }
   double cpu = r.client_user_s + r.client_sys_s;
   s += "client cpu " + fmt("%.2f", cpu) + " s (user " + fmt("%.2f", r.client_user_s) + ", sys " +
        fmt("%.2f", r.client_sys_s) +
@@ -109,6 +120,18 @@ std::string render_json(const Report& r) {
        ",\"p999\":" + fmt("%.1f", us(h.percentile(0.999))) +
        ",\"max\":" + fmt("%.1f", us(h.max())) + ",\"mean\":" + fmt("%.1f", h.mean() / 1000.0) +
        "},";
+  s += "\"by_op\":{";
+  first = true;
+  for (const auto& [op, st] : r.result.by_op) {
+    if (!first) s += ",";
+    first = false;
+    s += "\"" + std::string(zkd::proto::op_name(op)) + "\":{\"ops\":" + std::to_string(st.ops) +
+         ",\"errors\":" + std::to_string(st.errors) +
+         ",\"p50_us\":" + fmt("%.1f", us(st.latency_ns.percentile(0.5))) +
+         ",\"p99_us\":" + fmt("%.1f", us(st.latency_ns.percentile(0.99))) +
+         ",\"p999_us\":" + fmt("%.1f", us(st.latency_ns.percentile(0.999))) + "}";
+  }
+  s += "},";
   num("client_cpu_s", r.client_user_s + r.client_sys_s);
   num("client_user_s", r.client_user_s);
   num("client_sys_s", r.client_sys_s);

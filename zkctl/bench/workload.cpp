@@ -43,7 +43,7 @@ class KeyOps : public Generator {
   KeyOps(const Layout& l, int32_t read_op, int read_percent, int t)
       : l_(l), read_op_(read_op), read_percent_(read_percent), rng_(uint64_t(t) + 7) {}
 
-  bool next(int32_t xid, std::string* out, int32_t* opcode) override {
+  bool next(int32_t xid, std::string* out, ReqInfo* info) override {
     const std::string& path = l_.keys[rng_.below(uint32_t(l_.keys.size()))];
     bool read = read_percent_ >= 100 || (read_percent_ > 0 && int(rng_.below(100)) < read_percent_);
     size_t pos = begin_frame(out);
@@ -59,14 +59,14 @@ class KeyOps : public Generator {
       w.i32(-1);
     }
     end_frame(out, pos);
-    *opcode = read ? read_op_ : proto::op::kSetData;
+    info->opcode = read ? read_op_ : proto::op::kSetData;
     return true;
   }
 
   // Replies come back in request order, so the oldest queued kind is this reply's.
-  int32_t on_reply(int32_t opcode, int32_t err, proto::Reader& body) override {
+  int32_t on_reply(const ReqInfo& req, int32_t err, proto::Reader& body) override {
     if (err != 0) return err;
-    if (opcode == proto::op::kGetData) {
+    if (req.opcode == proto::op::kGetData) {
       bool is_null = false;
       std::string data = body.bytes(&is_null);
       if (data.size() != l_.value.size()) return kMalformedReply;
@@ -89,8 +89,8 @@ class Creates : public Generator {
   Creates(const Options& o, const Layout& l, int t) : l_(l), sequential_(o.sequential) {
     prefix_ = l.create_dir + "/t" + std::to_string(t) + (sequential_ ? "-" : "-n");
   }
-  bool next(int32_t xid, std::string* out, int32_t* opcode) override {
-    *opcode = proto::op::kCreate;
+  bool next(int32_t xid, std::string* out, ReqInfo* info) override {
+    info->opcode = proto::op::kCreate;
     if (sequential_) {
       encode_create(out, xid, prefix_, l_.value, proto::create_mode::kPersistentSequential);
     } else {
@@ -100,7 +100,7 @@ class Creates : public Generator {
     }
     return true;
   }
-  int32_t on_reply(int32_t opcode, int32_t err, proto::Reader& body) override {
+  int32_t on_reply(const ReqInfo& req, int32_t err, proto::Reader& body) override {
     if (err != 0) return err;
     bool is_null = false;
     body.bytes(&is_null);
@@ -121,11 +121,11 @@ class MultiCreates : public Generator {
   MultiCreates(const Options& o, const Layout& l, int t) : l_(l), k_(o.multi_ops) {
     prefix_ = l.create_dir + "/m" + std::to_string(t) + "-n";
   }
-  bool next(int32_t xid, std::string* out, int32_t* opcode) override {
+  bool next(int32_t xid, std::string* out, ReqInfo* info) override {
     size_t pos = begin_frame(out);
     proto::Writer w(out);
     header(w, xid, proto::op::kMulti);
-    *opcode = proto::op::kMulti;
+    info->opcode = proto::op::kMulti;
     for (int i = 0; i < k_; i++) {
       proto::write(w, proto::MultiHeader{proto::op::kCreate, false, -1});
       path_ = prefix_;
@@ -143,7 +143,7 @@ class MultiCreates : public Generator {
     return true;
   }
   // A failed multi still has ReplyHeader.err == 0; the per-op results say it failed.
-  int32_t on_reply(int32_t opcode, int32_t err, proto::Reader& body) override {
+  int32_t on_reply(const ReqInfo& req, int32_t err, proto::Reader& body) override {
     if (err != 0) return err;
     for (int i = 0; i <= k_; i++) {
       proto::MultiHeader h;
@@ -171,9 +171,9 @@ class PathList : public Generator {
   PathList(const std::vector<std::string>& paths, const std::vector<std::string>* datas,
            bool create, int t, int n)
       : paths_(paths), datas_(datas), create_(create), i_(size_t(t)), step_(size_t(n)) {}
-  bool next(int32_t xid, std::string* out, int32_t* opcode) override {
+  bool next(int32_t xid, std::string* out, ReqInfo* info) override {
     if (i_ >= paths_.size()) return false;
-    *opcode = create_ ? proto::op::kCreate : proto::op::kDelete;
+    info->opcode = create_ ? proto::op::kCreate : proto::op::kDelete;
     if (create_) {
       const std::string& data = datas_->size() == 1 ? (*datas_)[0] : (*datas_)[i_];
       encode_create(out, xid, paths_[i_], data, proto::create_mode::kPersistent);

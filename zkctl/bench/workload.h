@@ -17,17 +17,26 @@ namespace zkctl::bench {
 // Not a ZooKeeper code (those are <= 0): a reply whose body did not decode.
 constexpr int32_t kMalformedReply = 1;
 
+// What the engine keeps about a request until its reply: its type, and a tag the
+// generator may use to recognise it (0 when unused).
+struct ReqInfo {
+  int32_t opcode = 0;
+  uint32_t tag = 0;
+};
+
 class Generator {
  public:
   virtual ~Generator() = default;
-  // Appends one framed request with `xid` to *out and sets *opcode to its type. Returns
-  // false when the workload has nothing more to send (a finite list); *out is then unchanged.
-  virtual bool next(int32_t xid, std::string* out, int32_t* opcode) = 0;
-  // Called for every reply, in each connection's request order, with the request's opcode
+  // Appends one framed request with `xid` to *out and fills *info. Returns false when the
+  // workload has nothing more to send (a finite list); *out is then unchanged.
+  virtual bool next(int32_t xid, std::string* out, ReqInfo* info) = 0;
+  // Called for every reply, in each connection's request order, with the request's info
   // and ReplyHeader.err. Returns the error to
   // count: err itself, an error found inside the body (a failed multi has err == 0), or
   // kMalformedReply when a successful reply's body does not decode as expected.
-  virtual int32_t on_reply(int32_t opcode, int32_t err, zkd::proto::Reader& body) { return err; }
+  virtual int32_t on_reply(const ReqInfo& req, int32_t err, zkd::proto::Reader& body) {
+    return err;
+  }
 };
 
 // The bench's znode layout, shared read-only by all threads after construction.
