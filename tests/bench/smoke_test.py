@@ -77,7 +77,7 @@ def main():
             proc.kill()
             proc.wait()
         return
-    target = os.environ.get("ZK_TARGET", "zookeeper")
+    target = os.environ.get("ZK_TARGET", "zkd")
     if target == "zkd" and not os.access(a.zkd_bin, os.X_OK):
         sys.exit("ZK_TARGET=zkd but no zkd binary at %r" % a.zkd_bin)
     srv = zkserver.Server(target, zkd_bin=a.zkd_bin, heap="512m")

@@ -16,7 +16,7 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 ZKCTL = os.environ.get("ZKCTL_BIN", os.path.join(REPO, "build", "bin", "zkctl"))
-TARGET = os.environ.get("ZK_TARGET", "zookeeper")
+TARGET = os.environ.get("ZK_TARGET", "zkd")
 ZKD_BIN = os.environ.get("ZKD_BIN") or os.environ.get(
     "ZKD_BIN_DEFAULT", os.path.join(REPO, "build", "bin", "zkd"))
 ZK_CP = ":".join("/usr/share/java/" + j for j in [
