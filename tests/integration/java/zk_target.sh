@@ -3,7 +3,7 @@
 # ZooKeeper 3.8 (Debian package), chosen by ZK_TARGET=zkd|zookeeper (default zkd).
 #
 #   zk_target.sh start   STATE_DIR   picks a free loopback port, writes STATE_DIR/zoo.cfg,
-#                                    starts the server, waits until it answers `ruok`;
+#                                    starts the server, waits until `srvr` shows it serving;
 #                                    STATE_DIR/port holds the client port.
 #   zk_target.sh restart STATE_DIR   SIGKILLs the server and starts it again on the same
 #                                    port and dataDir (sessions must survive: both servers
@@ -19,17 +19,18 @@ repo="$(cd "$here/../../.." && pwd)"
 target="${ZK_TARGET:-zkd}"
 zkd_bin="${ZKD_BIN:-$repo/build/bin/zkd}"
 
-ZK_CP=/usr/share/java/zookeeper.jar:/usr/share/java/zookeeper-jute.jar:/usr/share/java/slf4j-api.jar:/usr/share/java/slf4j-nop.jar:/usr/share/java/netty-all.jar:/usr/share/java/metrics-core.jar:/usr/share/java/commons-cli.jar:/usr/share/java/snappy-java.jar
+ZK_CP=/usr/share/java/zookeeper.jar:/usr/share/java/zookeeper-jute.jar:/usr/share/java/slf4j-api.jar:/usr/share/java/${ZK_SLF4J_BINDING:-slf4j-nop}.jar:/usr/share/java/netty-all.jar:/usr/share/java/metrics-core.jar:/usr/share/java/commons-cli.jar:/usr/share/java/snappy-java.jar
 
 free_port() {
   /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Answers 0 when the server on port $1 replies imok to ruok.
+# Answers 0 when the server on port $1 serves: srvr shows a Mode: line. (ZooKeeper
+# answers ruok with imok even before it has loaded its database.)
 is_ready() {
   local reply
-  reply="$(timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf ruok >&3 && cat <&3" 2>/dev/null || true)"
-  [[ "$reply" == "imok" ]]
+  reply="$(timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf srvr >&3 && cat <&3" 2>/dev/null || true)"
+  [[ "$reply" == *"Mode: "* ]]
 }
 
 launch() {
