@@ -13,7 +13,13 @@ import org.apache.curator.framework.recipes.atomic.AtomicValue;
 import org.apache.curator.framework.recipes.atomic.DistributedAtomicLong;
 import org.apache.curator.framework.recipes.barriers.DistributedBarrier;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.barriers.DistributedDoubleBarrier;
+import org.apache.curator.framework.recipes.leader.LeaderSelector;
+import org.apache.curator.framework.recipes.leader.LeaderSelectorListenerAdapter;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.framework.recipes.locks.InterProcessReadWriteLock;
+import org.apache.curator.framework.recipes.locks.InterProcessSemaphoreV2;
+import org.apache.curator.framework.recipes.locks.Lease;
 import org.apache.curator.framework.recipes.nodes.GroupMember;
 import org.apache.curator.framework.recipes.queue.DistributedQueue;
 import org.apache.curator.framework.recipes.queue.QueueBuilder;
@@ -37,6 +43,10 @@ final class CuratorRecipeScenarios {
     s.add(new Main.Named("curator_group_member", CuratorRecipeScenarios::groupMember));
     s.add(new Main.Named("curator_barrier", CuratorRecipeScenarios::barrier));
     s.add(new Main.Named("curator_queue", CuratorRecipeScenarios::queue));
+    s.add(new Main.Named("curator_semaphore", CuratorRecipeScenarios::semaphore));
+    s.add(new Main.Named("curator_read_write_lock", CuratorRecipeScenarios::readWriteLock));
+    s.add(new Main.Named("curator_leader_selector", CuratorRecipeScenarios::leaderSelector));
+    s.add(new Main.Named("curator_double_barrier", CuratorRecipeScenarios::doubleBarrier));
   }
 
   static void mutex(Env env) throws Exception {
@@ -258,5 +268,88 @@ final class CuratorRecipeScenarios {
     Check.eq(sent, received, "FIFO order through the queue");
     Check.eventually(10_000, "queue node emptied after consumption",
         Check.probe(() -> env.curator().getChildren().forPath(p).isEmpty()));
+  }
+
+  static void semaphore(Env env) throws Exception {
+    String p = env.base + "/sem";
+    InterProcessSemaphoreV2 s1 = new InterProcessSemaphoreV2(env.curator(), p, 2);
+    InterProcessSemaphoreV2 s2 = new InterProcessSemaphoreV2(env.curator(), p, 2);
+    InterProcessSemaphoreV2 s3 = new InterProcessSemaphoreV2(env.curator(), p, 2);
+    Lease l1 = s1.acquire(10, TimeUnit.SECONDS);
+    Lease l2 = s2.acquire(10, TimeUnit.SECONDS);
+    Check.isTrue(l1 != null && l2 != null, "two leases granted");
+    Check.isTrue(s3.acquire(300, TimeUnit.MILLISECONDS) == null, "third lease refused while two are out");
+    s1.returnLease(l1);
+    Lease l3 = s3.acquire(10, TimeUnit.SECONDS);
+    Check.isTrue(l3 != null, "third lease granted after one is returned");
+    Check.eq(2, s3.getParticipantNodes().size(), "two lease holders");
+    s2.returnLease(l2);
+    s3.returnLease(l3);
+  }
+
+  static void readWriteLock(Env env) throws Exception {
+    String p = env.base + "/rw";
+    InterProcessReadWriteLock a = new InterProcessReadWriteLock(env.curator(), p);
+    InterProcessReadWriteLock b = new InterProcessReadWriteLock(env.curator(), p);
+    InterProcessReadWriteLock c = new InterProcessReadWriteLock(env.curator(), p);
+    Check.isTrue(a.readLock().acquire(10, TimeUnit.SECONDS), "reader a");
+    Check.isTrue(b.readLock().acquire(10, TimeUnit.SECONDS), "reader b shares");
+    Check.isTrue(!c.writeLock().acquire(300, TimeUnit.MILLISECONDS), "writer excluded by readers");
+    a.readLock().release();
+    b.readLock().release();
+    Check.isTrue(c.writeLock().acquire(10, TimeUnit.SECONDS), "writer after readers left");
+    Check.isTrue(!a.readLock().acquire(300, TimeUnit.MILLISECONDS), "reader excluded by writer");
+    c.writeLock().release();
+    Check.isTrue(a.readLock().acquire(10, TimeUnit.SECONDS), "reader after writer left");
+    a.readLock().release();
+  }
+
+  static void leaderSelector(Env env) throws Exception {
+    String p = env.base + "/select";
+    LinkedBlockingQueue<String> leaders = new LinkedBlockingQueue<>();
+    java.util.concurrent.atomic.AtomicInteger concurrent = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger maxConcurrent = new java.util.concurrent.atomic.AtomicInteger();
+    for (int i = 0; i < 3; i++) {
+      String id = "s" + i;
+      LeaderSelector sel = new LeaderSelector(env.curator(), p, new LeaderSelectorListenerAdapter() {
+        @Override
+        public void takeLeadership(CuratorFramework client) throws Exception {
+          int now = concurrent.incrementAndGet();
+          maxConcurrent.accumulateAndGet(now, Math::max);
+          leaders.add(id);
+          Thread.sleep(200);  // lead briefly, then give up leadership
+          concurrent.decrementAndGet();
+        }
+      });
+      sel.setId(id);
+      env.track(sel);
+      sel.start();
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 3; i++) seen.add(CuratorScenarios.poll(leaders, "leadership " + i));
+    Check.eq(java.util.Set.of("s0", "s1", "s2"), seen, "every participant leads in turn");
+    Check.eq(1, maxConcurrent.get(), "never two leaders at once");
+  }
+
+  static void doubleBarrier(Env env) throws Exception {
+    String p = env.base + "/dbar";
+    List<CompletableFuture<Boolean>> members = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      DistributedDoubleBarrier b = new DistributedDoubleBarrier(env.curator(), p, 3);
+      final int k = i;
+      members.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          Thread.sleep(200L * k);  // arrive at different times
+          boolean in = b.enter(20, TimeUnit.SECONDS);
+          boolean out = b.leave(20, TimeUnit.SECONDS);
+          return in && out;
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      }));
+    }
+    for (CompletableFuture<Boolean> f : members) {
+      Check.isTrue(f.get(30, TimeUnit.SECONDS), "member entered and left together with the others");
+    }
   }
 }

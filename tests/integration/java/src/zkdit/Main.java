@@ -47,6 +47,7 @@ public final class Main {
     SessionScenarios.register(all);
     CuratorScenarios.register(all);
     CuratorRecipeScenarios.register(all);
+    MoreScenarios.register(all);
 
     List<Named> chosen = new ArrayList<>();
     for (Named n : all) {
