@@ -12,6 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.ZooDefs.Perms;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Watcher.Event.EventType;
 import org.apache.zookeeper.Watcher.Event.KeeperState;
@@ -27,6 +31,9 @@ final class MoreScenarios {
     s.add(new Main.Named("large_data_many_children", MoreScenarios::largePayloads));
     s.add(new Main.Named("async_pipeline_order", MoreScenarios::asyncPipeline));
     s.add(new Main.Named("chroot", MoreScenarios::chroot));
+    s.add(new Main.Named("setwatches_many_batched", MoreScenarios::manyWatchesReconnect));
+    s.add(new Main.Named("ip_acl", MoreScenarios::ipAcl));
+    s.add(new Main.Named("multi_fires_watches", MoreScenarios::multiFiresWatches));
   }
 
   /** A client cut off for longer than its session timeout: the server expires the session. */
@@ -134,5 +141,97 @@ final class MoreScenarios {
     root.create(p + "/b", null, OPEN, CreateMode.PERSISTENT);
     w.expect(EventType.NodeCreated, "/b", "event path relative to chroot");
     Check.keeperError(Code.NONODE, "chrooted client cannot see outside", () -> zk.getData("/zookeeper", false, null));
+  }
+
+  /**
+   * 3000 watches on long paths (~200 KB of path text): on reconnect the Java client sends
+   * them in several SetWatches packets (128 KB each); every one must be re-armed.
+   */
+  static void manyWatchesReconnect(Env env) throws Exception {
+    TcpProxy proxy = env.track(new TcpProxy(env.connect));
+    Env.Client a = env.clientVia(proxy.connectString(), 20_000);
+    ZooKeeper zk = a.zk();
+    ZooKeeper b = env.client().zk();
+    String p = env.base;
+    b.create(p, null, OPEN, CreateMode.PERSISTENT);
+    String pad = "w".repeat(50);
+    int n = 3000;
+    Events w = new Events();
+    CountDownLatch armed = new CountDownLatch(n);
+    for (int i = 0; i < n; i++) {
+      zk.exists(String.format("%s/%s-%05d", p, pad, i), w, (rc, path, ctx, stat) -> armed.countDown(), null);
+    }
+    Check.isTrue(armed.await(60, TimeUnit.SECONDS), "3000 exists watches set");
+    proxy.pause();
+    a.state().awaitState(KeeperState.Disconnected, 10_000, "client cut off");
+    proxy.resume();
+    a.state().awaitState(KeeperState.SyncConnected, 20_000, "client reconnects");
+    // Create the first, a middle and the last watched node: each event must arrive.
+    int[] picks = {0, n / 2, n - 1};
+    java.util.Set<String> want = new java.util.HashSet<>();
+    for (int i : picks) {
+      String path = String.format("%s/%s-%05d", p, pad, i);
+      want.add(path);
+      b.create(path, null, OPEN, CreateMode.PERSISTENT);
+    }
+    java.util.Set<String> got = new java.util.HashSet<>();
+    for (int i = 0; i < picks.length; i++) {
+      org.apache.zookeeper.WatchedEvent e = w.next("event " + i + " after batched SetWatches");
+      Check.eq(EventType.NodeCreated, e.getType(), "event type");
+      got.add(e.getPath());
+    }
+    Check.eq(want, got, "events for first, middle and last watch");
+  }
+
+  static void ipAcl(Env env) throws Exception {
+    ZooKeeper zk = env.client().zk();
+    String p = env.base;
+    zk.create(p, null, OPEN, CreateMode.PERSISTENT);
+    List<ACL> local = new ArrayList<>(List.of(new ACL(Perms.ALL, new Id("ip", "127.0.0.1"))));
+    zk.create(p + "/local", b("ok"), local, CreateMode.PERSISTENT);
+    Check.eq("ok", new String(zk.getData(p + "/local", false, null), UTF_8), "ip 127.0.0.1 matches");
+    List<ACL> subnet = new ArrayList<>(List.of(new ACL(Perms.ALL, new Id("ip", "127.0.0.0/8"))));
+    zk.create(p + "/subnet", b("ok"), subnet, CreateMode.PERSISTENT);
+    Check.eq("ok", new String(zk.getData(p + "/subnet", false, null), UTF_8), "ip 127.0.0.0/8 matches");
+    List<ACL> other = new ArrayList<>(List.of(new ACL(Perms.ALL, new Id("ip", "10.1.2.0/24"))));
+    zk.create(p + "/other", b("no"), other, CreateMode.PERSISTENT);
+    Check.keeperError(Code.NOAUTH, "ip 10.1.2.0/24 does not match", () -> zk.getData(p + "/other", false, null));
+    Check.keeperError(Code.INVALIDACL, "malformed ip ACL",
+        () -> zk.create(p + "/bad", null, new ArrayList<>(List.of(new ACL(Perms.ALL, new Id("ip", "not-an-ip")))),
+            CreateMode.PERSISTENT));
+  }
+
+  static void multiFiresWatches(Env env) throws Exception {
+    ZooKeeper zk = env.client().zk();
+    ZooKeeper other = env.client().zk();
+    String p = env.base;
+    other.create(p, null, OPEN, CreateMode.PERSISTENT);
+    other.create(p + "/d", b("0"), OPEN, CreateMode.PERSISTENT);
+    other.create(p + "/gone", null, OPEN, CreateMode.PERSISTENT);
+    Events data = new Events();
+    Events created = new Events();
+    Events deleted = new Events();
+    Events kids = new Events();
+    zk.getData(p + "/d", data, null);
+    zk.exists(p + "/new", created);
+    zk.exists(p + "/gone", deleted);
+    zk.getChildren(p, kids);
+    other.multi(List.of(Op.setData(p + "/d", b("1"), -1), Op.create(p + "/new", null, OPEN, CreateMode.PERSISTENT),
+        Op.delete(p + "/gone", -1)));
+    data.expect(EventType.NodeDataChanged, p + "/d", "multi setData fires data watch");
+    created.expect(EventType.NodeCreated, p + "/new", "multi create fires exists watch");
+    deleted.expect(EventType.NodeDeleted, p + "/gone", "multi delete fires exists watch");
+    kids.expect(EventType.NodeChildrenChanged, p, "multi fires the parent's child watch once");
+    kids.expectNone(WatchScenarios.QUIET_MS, "child watch is one-shot");
+    // A failed multi fires nothing.
+    Events quiet = new Events();
+    zk.getData(p + "/d", quiet, null);
+    try {
+      other.multi(List.of(Op.setData(p + "/d", b("2"), -1), Op.check(p + "/d", 99)));
+      throw new AssertionError("multi with a failing check succeeded");
+    } catch (org.apache.zookeeper.KeeperException e) {
+      Check.eq(Code.BADVERSION, e.code(), "failed multi code");
+    }
+    quiet.expectNone(WatchScenarios.QUIET_MS, "failed multi fires no watch");
   }
 }
