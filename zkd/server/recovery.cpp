@@ -63,6 +63,9 @@ std::vector<std::string> Server::checkpoint_records() const {
 bool Server::recover(storage::Store* store, std::string* error) {
   int64_t now = now_ms();
   bool bad = false;
+  // Most nodes share a few ACLs: reuse the interned list when the bytes repeat.
+  std::string last_acl_bytes;
+  tree::AclRef last_acl;
   storage::Status st = store->load_checkpoint([&](std::string_view record) {
     if (bad) return;
     proto::Reader r(record);
@@ -71,8 +74,10 @@ bool Server::recover(storage::Store* store, std::string* error) {
       std::string path = r.bytes();
       tree::Node n;
       n.data = r.bytes(&n.data_null);
+      const char* acl_start = r.pos();
       proto::ACLs acl;
       proto::read(r, acl);
+      std::string_view acl_bytes(acl_start, r.ok() ? static_cast<size_t>(r.pos() - acl_start) : 0);
       n.czxid = r.i64();
       n.mzxid = r.i64();
       n.ctime = r.i64();
@@ -82,12 +87,16 @@ bool Server::recover(storage::Store* store, std::string* error) {
       n.aversion = r.i32();
       n.ephemeral_owner = r.i64();
       n.pzxid = r.i64();
-      if (!r.at_end() || (path != "/" && !tree_.find(std::string(tree::DataTree::parent(path))))) {
+      if (!r.at_end()) {
         bad = true;
         return;
       }
-      n.acl = tree_.intern(acl);
-      tree_.restore(path, std::move(n));
+      if (!last_acl || acl_bytes != last_acl_bytes) {
+        last_acl = tree_.intern(acl);
+        last_acl_bytes.assign(acl_bytes);
+      }
+      n.acl = last_acl;
+      if (!tree_.restore(path, std::move(n))) bad = true;
     } else if (kind == kSessionRecord) {
       int64_t id = r.i64();
       int32_t timeout = r.i32();

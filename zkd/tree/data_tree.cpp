@@ -157,30 +157,34 @@ void DataTree::set_acl(std::string_view path, AclRef acl, int32_t aversion) {
   n.aversion = aversion;
 }
 
-void DataTree::restore(const std::string& path, Node node) {
-  node.children.clear();
+bool DataTree::restore(const std::string& path, Node node) {
   if (path == "/") {
     Node& root = nodes_.at("/");
     node.children = std::move(root.children);
     root = std::move(node);
-    return;
+    return true;
   }
-  auto existing = nodes_.find(path);
-  if (existing != nodes_.end()) {
+  std::string_view parent_path = parent_of(path);
+  if (!restore_parent_ || parent_path != restore_parent_path_) {
+    auto pit = nodes_.find(std::string(parent_path));
+    if (pit == nodes_.end()) return false;
+    restore_parent_ = &pit->second;
+    restore_parent_path_.assign(parent_path);
+  }
+  auto [it, inserted] = nodes_.try_emplace(path);
+  if (!inserted) {
     // Built-in nodes (/zookeeper...) exist already: overwrite their fields.
-    node.children = std::move(existing->second.children);
-    data_size_ += static_cast<int64_t>(node.data.size()) -
-                  static_cast<int64_t>(existing->second.data.size());
-    existing->second = std::move(node);
-    return;
+    node.children = std::move(it->second.children);
+    data_size_ += static_cast<int64_t>(node.data.size()) - static_cast<int64_t>(it->second.data.size());
+    it->second = std::move(node);
+    return true;
   }
-  Node& parent = nodes_.at(std::string(parent_of(path)));
   data_size_ += static_cast<int64_t>(path.size() + node.data.size());
   int64_t owner = node.ephemeral_owner;
-  auto [it, inserted] = nodes_.emplace(path, std::move(node));
-  assert(inserted);
-  parent.children.insert(basename_of(it->first));
+  it->second = std::move(node);
+  restore_parent_->children.insert(basename_of(it->first));
   index_owner(path, owner);
+  return true;
 }
 
 int64_t DataTree::descendant_count(std::string_view path) const {
