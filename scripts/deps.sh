@@ -8,6 +8,8 @@ PACKAGES=(
   python3-kazoo python3-pytest
   libzookeeper-mt-dev zookeeper zookeeper-bin
   prometheus sqlite3 procps
+  libcurator-framework-java libcurator-recipes-java
+  golang-go golang-github-samuel-go-zookeeper-dev
 )
 
 missing=()
