@@ -91,8 +91,8 @@ struct PathVersionRequest {  // delete, check
 
 struct PathWatchRequest {  // exists, getData, getChildren, getChildren2
   std::string path;
-  bool path_null = false;
   bool watch = false;
+  bool path_null = false;  // last, so {path, watch} initializers stay right
 };
 
 struct SetDataRequest {
