@@ -38,7 +38,8 @@ std::unique_ptr<LogDb> LogDb::open(const std::string& path, const std::string& v
   std::unique_ptr<LogDb> log(new LogDb(std::move(db)));
   Db* d = log->db();
   std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
-                        (force_sync ? "FULL" : "OFF") + "; PRAGMA journal_size_limit=67108864;";
+                        (force_sync ? "FULL" : "OFF") +
+                        "; PRAGMA journal_size_limit=67108864; PRAGMA wal_autocheckpoint=0;";
   Status st = d->exec(pragmas.c_str());
   if (st.ok) st = d->exec(kSchema);
   if (st.ok) st = create_meta_table(d);
@@ -54,6 +55,11 @@ std::unique_ptr<LogDb> LogDb::open(const std::string& path, const std::string& v
   log->insert_ = std::make_unique<Stmt>(d, "INSERT INTO log(zxid, txn, crc) VALUES(?1, ?2, ?3)");
   if (!log->insert_->ok()) {
     *status = Status::Error(d->error("prepare insert"));
+    return nullptr;
+  }
+  st = log->wal_checkpointer_.start(path, vfs);
+  if (!st.ok) {
+    *status = st;
     return nullptr;
   }
   return log;

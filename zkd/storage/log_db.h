@@ -11,6 +11,7 @@
 
 #include "zkd/storage/meta_table.h"
 #include "zkd/storage/sqlite_db.h"
+#include "zkd/storage/wal_checkpointer.h"
 
 namespace zkd::storage {
 
@@ -37,12 +38,15 @@ class LogDb {
   // Deletes entries <= zxid and records purged_through_zxid, in one transaction.
   Status purge_through(int64_t zxid);
   int64_t count_after(int64_t zxid);
+  // Stops the background WAL checkpoints (failed = without a final one).
+  void stop_wal_checkpoints(bool failed) { wal_checkpointer_.stop(failed); }
 
  private:
   LogDb(std::unique_ptr<Db> db) : db_(std::move(db)) {}
   Status verify(bool* corrupt);
   std::unique_ptr<Db> db_;
   std::unique_ptr<Stmt> insert_;
+  WalCheckpointer wal_checkpointer_;  // declared after db_: stops before db_ closes
   MetaMap meta_;
   int64_t max_zxid_ = 0;
 };

@@ -37,6 +37,7 @@ class SqliteStore : public Store {
   }
 
   ~SqliteStore() override {
+    if (log_) log_->stop_wal_checkpoints(failed_);
     if (failed_) {
       // Leave the files exactly as they were when the failure happened.
       if (state_) state_->db()->close_without_checkpoint();
@@ -90,7 +91,10 @@ class SqliteStore : public Store {
     if (batch.empty()) return Status::Ok();
     double ms = 0;
     Status st = log_->append(batch, &ms);
-    if (!st.ok) return fail(st.message);
+    if (!st.ok) {
+      log_->stop_wal_checkpoints(true);  // fail-stop: no more writes to the log file
+      return fail(st.message);
+    }
     last_logged_ = prev;
     std::lock_guard<std::mutex> s(stats_mu_);
     entries_since_checkpoint_ += static_cast<int64_t>(batch.size());
@@ -203,6 +207,7 @@ class SqliteStore : public Store {
 
   // REQUIRES: log_mu_ held.
   Status quarantine_log(const std::string& message) {
+    log_->stop_wal_checkpoints(true);
     log_->db()->close_without_checkpoint();
     log_.reset();
     return fail(message + "; " + aside(log_path_));
