@@ -125,6 +125,8 @@ struct Parser {
     if (key == "jute.maxbuffer") return i32(key, v, 1024, &c->jute_max_buffer);
     if (key == "DigestAuthenticationProvider.superDigest") return (c->super_digest = v, true);
     if (key == "readonlymode.enabled") return boolean(key, v, &c->read_only_mode);
+    if (key == "znode.container.checkIntervalMs") return i32(key, v, 1, &c->container_check_interval_ms);
+    if (key == "znode.container.maxPerMinute") return i32(key, v, 1, &c->container_max_per_minute);
     if (key == "initLimit") return i32(key, v, 1, &c->init_limit);
     if (key == "syncLimit") return i32(key, v, 1, &c->sync_limit);
     if (key == "zkd.log.dir" || key == "log.dir") return (c->log_dir = v, true);
@@ -210,7 +212,7 @@ ConfigResult load_config(const std::string& path, const std::vector<std::string>
         key == "DigestAuthenticationProvider.superDigest" || key == "extendedTypesEnabled" ||
         key == "jute.maxbuffer" || key == "readonlymode.enabled" || key == "snapCount" ||
         key == "forceSync" || key == "globalOutstandingLimit" || key.rfind("zkd.", 0) == 0 ||
-        key == "maxCnxns") {
+        key == "maxCnxns" || key.rfind("znode.container.", 0) == 0) {
       if (!p.set(key, value)) return result;
     } else {
       result.warnings.push_back(p.where + ": unknown property; ignored");

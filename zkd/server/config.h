@@ -43,6 +43,8 @@ struct ServerConfig {
   int32_t jute_max_buffer = 0xfffff;
   std::string super_digest;
   bool read_only_mode = false;
+  int32_t container_check_interval_ms = 60000;  // znode.container.checkIntervalMs
+  int32_t container_max_per_minute = 10000;     // znode.container.maxPerMinute
   int32_t init_limit = 10;
   int32_t sync_limit = 5;
   std::vector<PeerEntry> peers;

@@ -144,7 +144,7 @@ void Server::run_tasks() {
 void Server::run() {
   epoll_event events[kMaxEvents];
   next_tick_ms_ = now_ms() + config_.tick_ms;
-  next_reap_ms_ = now_ms() + 1000;
+  next_reap_ms_ = now_ms() + config_.container_check_interval_ms;
   while (!stopping_) {
     int64_t now = now_ms();
     int timeout = static_cast<int>(std::max<int64_t>(0, std::min<int64_t>(next_tick_ms_ - now, 100)));
@@ -182,7 +182,7 @@ void Server::run() {
     }
     if (now >= next_reap_ms_) {
       reap_containers(now);
-      next_reap_ms_ = now + 1000;
+      next_reap_ms_ = now + config_.container_check_interval_ms;
     }
     std::vector<uint64_t> dirty;
     dirty.swap(dirty_);
@@ -754,6 +754,10 @@ void Server::reap_containers(int64_t) {
       doomed.push_back(path);
     }
   }
+  // Bounded like ZooKeeper's ContainerManager: at most maxPerMinute deletes a minute.
+  size_t budget = static_cast<size_t>(std::max<int64_t>(
+      1, int64_t{config_.container_max_per_minute} * config_.container_check_interval_ms / 60000));
+  if (doomed.size() > budget) doomed.resize(budget);
   for (const auto& path : doomed) {
     // Skip nodes that already have a delete in flight.
     bool pending = false;
