@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <set>
 
 #include "zkd/proto/ops.h"
 #include "zkd/server/log.h"
@@ -567,7 +568,24 @@ void Server::process_durable() {
     apply_one(inflight_.front());
     inflight_.pop_front();
   }
+  if (durability_->failed() && !inflight_.empty()) abandon_inflight();
   maybe_checkpoint();
+}
+
+// The store failed with writes in flight: whether each reached the disk is unknown and
+// they will never be applied. Their clients get what ZooKeeper's would when it exits on
+// such a failure: the connection drops (CONNECTIONLOSS, outcome unknown), instead of a
+// reply that never comes blocking every later request of the session.
+void Server::abandon_inflight() {
+  std::set<uint64_t> conns;
+  for (const auto& in : inflight_) {
+    if (in.conn_id != 0) conns.insert(in.conn_id);
+  }
+  log::error("storage failed with " + std::to_string(inflight_.size()) +
+             " writes in flight; closing the " + std::to_string(conns.size()) +
+             " connections that sent them");
+  inflight_.clear();
+  for (uint64_t id : conns) close_connection(id, "storage failed with a write in flight");
 }
 
 void Server::apply_one(Inflight& in) {

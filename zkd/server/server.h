@@ -104,6 +104,7 @@ class Server {
   void execute_read(Connection& c, PendingRequest& r);
   void handle_auth(Connection& c, PendingRequest& r);
   void process_durable();
+  void abandon_inflight();
   void apply_one(Inflight& in);
   void finish_write(Connection& c, const txn::Txn& t, const txn::ApplyResult& result);
   void send_connect_response(Connection& c, int32_t timeout_ms, int64_t session_id,

@@ -92,21 +92,16 @@ Status LogDb::verify(bool* corrupt) {
     return Status::Error(db_->error("verify log"));
   }
   if (first_bad < 0) return Status::Ok();
-  if (good_after_bad > 0) {
-    *corrupt = true;
-    return Status::Error(db_->path() + ": log entry zxid " + zxid_hex(first_bad) +
-                         " fails its CRC check and is followed by valid entries (first " +
-                         zxid_hex(good_after_zxid) + "); mid-log corruption");
-  }
-  // Only the end of the log is bad: the last batch, torn before it was acknowledged.
-  Stmt del(db_.get(), "DELETE FROM log WHERE zxid >= ?1");
-  if (!del.ok() || del.bind(1, first_bad).step() != SQLITE_DONE) {
-    return Status::Error(db_->error("truncate corrupt tail"));
-  }
-  log(LogLevel::kWarn, db_->path() + ": truncated a corrupt log tail of " +
-                           std::to_string(bad_count) + " entries (zxid " + zxid_hex(first_bad) +
-                           " to " + zxid_hex(last_bad) + ", CRC mismatch, never acknowledged)");
-  return Status::Ok();
+  // In WAL mode SQLite itself drops a torn, uncommitted tail (its frames fail SQLite's own
+  // checksums), so every row read here was committed and so acknowledged. A row failing
+  // our CRC is therefore corruption wherever it sits, the last row included: refuse to
+  // start rather than silently drop an acknowledged write.
+  *corrupt = true;
+  std::string where = good_after_bad > 0 ? "; valid entries follow (first " + zxid_hex(good_after_zxid) + ")"
+                                         : " (the end of the log)";
+  return Status::Error(db_->path() + ": " + std::to_string(bad_count) + " log entries from zxid " +
+                       zxid_hex(first_bad) + " to " + zxid_hex(last_bad) +
+                       " fail their CRC check" + where + "; the log is corrupt");
 }
 
 Status LogDb::append(const std::vector<LogEntry>& batch, double* commit_ms) {
