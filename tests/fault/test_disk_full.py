@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""Disk full: zkd's dataDir on a small tmpfs. Fill it with writes until zkd's store fails.
+zkd must then never acknowledge another write (sticky, also after space is freed), keep
+serving reads on existing sessions, say so in its log (and in mntr when mntr answers),
+and after a restart with space every acknowledged write must be present.
+
+Needs root (mount); exits 77 (ctest SKIP) when the tmpfs cannot be mounted.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+from kazoo.client import KazooClient
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from zkfault import SKIP, Failures, ZkdProcess, four_letter, zkd_bin  # noqa: E402
+
+PAYLOAD = 3000  # bytes per node
+
+
+def write(zk, path, data, timeout=5.0):
+    """Returns ("acked", stat) / ("error", exc) / ("timeout", None)."""
+    r = zk.create_async(path, data, include_data=True)
+    try:
+        return "acked", r.get(timeout=timeout)[1]
+    except Exception as e:
+        if type(e).__name__ == "Timeout" or "timeout" in type(e).__name__.lower():
+            return "timeout", None
+        return "error", e
+
+
+def mntr_failure_lines(port):
+    """mntr lines about storage failure, or None when mntr does not answer with zk_ keys."""
+    text = four_letter(port, "mntr")
+    if not text or "zk_" not in text:
+        return None
+    return [ln for ln in text.splitlines() if re.search(r"fail|storage|disk", ln.split("\t")[0], re.I)]
+
+
+def main():
+    binary = zkd_bin()
+    f = Failures()
+    with tempfile.TemporaryDirectory(prefix="zkd-full-") as work:
+        disk = os.path.join(work, "disk")
+        os.makedirs(disk)
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", disk],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            print("SKIP: cannot mount a tmpfs (needs root): %s" % (r.stderr.strip() or r.returncode), flush=True)
+            sys.exit(SKIP)
+        zkd = None
+        try:
+            # Leave 3 MB reserved in a filler file we delete later ("space freed").
+            filler = os.path.join(disk, "filler")
+            with open(filler, "wb") as fh:
+                fh.write(b"\0" * (3 << 20))
+                os.fsync(fh.fileno())
+            zkd = ZkdProcess(binary, work, data_dir=os.path.join(disk, "data"), snapCount=1000)
+            zkd.start()
+            reader = KazooClient(hosts=zkd.hosts(), timeout=10)
+            reader.start(10)
+            writer = KazooClient(hosts=zkd.hosts(), timeout=10)
+            writer.start(10)
+            writer.create("/df")
+            acked = {}
+            first_fail = None
+            t0 = time.time()
+            for i in range(5000):
+                path, data = "/df/n%05d" % i, (b"%05d" % i) * (PAYLOAD // 5)
+                status, res = write(writer, path, data)
+                if status == "acked":
+                    acked[path] = data
+                    continue
+                first_fail = (i, status, res)
+                break
+            print("filled: %d writes acknowledged in %.1fs, then %r" % (len(acked), time.time() - t0, first_fail),
+                  flush=True)
+            if not f.check(first_fail is not None, "5000 writes of %d bytes fit in 8 MB?" % PAYLOAD):
+                raise SystemExit(f.finish("test_disk_full"))
+            out = zkd.output()
+            f.check(re.search(r"storage failed", out) is not None,
+                    "zkd log does not report the storage failure: %s" % out[-800:])
+            f.check(zkd.alive(), "zkd exited on disk full (expected: stays up, read-only)")
+            full_line = [ln for ln in out.splitlines() if "storage failed" in ln][:1]
+            print("zkd reported: %s" % (full_line[0] if full_line else "(nothing)"), flush=True)
+
+            # Sticky: no more acknowledgements, with the disk full ...
+            for k in range(5):
+                status, res = write(writer, "/df/after-full-%d" % k, b"x", timeout=3)
+                f.check(status != "acked", "write acknowledged after the store failed (disk full)")
+            # ... and after space is freed.
+            os.unlink(filler)
+            time.sleep(0.3)
+            for k in range(5):
+                status, res = write(writer, "/df/after-free-%d" % k, b"x", timeout=3)
+                f.check(status != "acked", "write acknowledged after freeing space (failure not sticky)")
+                if k == 0:
+                    print("write after freeing space: %s %r" % (status, res), flush=True)
+            r2 = writer.set_async("/df", b"y")
+            try:
+                r2.get(timeout=3)
+                f.check(False, "set acknowledged after the store failed")
+            except Exception as e:
+                print("set after failure: %r" % e, flush=True)
+
+            # Reads keep being served on existing sessions.
+            sample = sorted(acked)[:: max(1, len(acked) // 50)]
+            for p in sample:
+                try:
+                    f.check(reader.get(p)[0] == acked[p], "read of %s returned wrong data" % p)
+                except Exception as e:
+                    f.check(False, "read of %s failed after the store failed: %r" % (p, e))
+            try:
+                n = len(reader.get_children("/df"))
+                f.check(n >= len(acked), "getChildren lists %d < %d acknowledged" % (n, len(acked)))
+            except Exception as e:
+                f.check(False, "getChildren failed after the store failed: %r" % e)
+            f.check(four_letter(zkd.port, "ruok") == "imok", "ruok does not answer imok after disk full")
+
+            lines = mntr_failure_lines(zkd.port)
+            if lines is None:
+                print("mntr does not answer with zk_ keys; not checked", flush=True)
+            else:
+                print("mntr storage lines: %r" % lines, flush=True)
+                f.check(any(not re.search(r"\t(0|0\.0|false|)$", ln) for ln in lines),
+                        "mntr answers but shows no storage failure: %r" % lines)
+
+            for zk in (reader, writer):
+                zk.stop()
+                zk.close()
+            rc, took = zkd.terminate()
+            print("SIGTERM after storage failure: exit %s in %.1fs" % (rc, took), flush=True)
+            f.check(rc is not None, "zkd did not stop within 10 s after a storage failure")
+
+            # Restart with space available: every acknowledged write is present.
+            subprocess.run(["mount", "-o", "remount,size=64m", disk], check=True)
+            zkd.start()
+            zk = KazooClient(hosts=zkd.hosts(), timeout=10)
+            zk.start(10)
+            missing = []
+            for p, data in acked.items():
+                r3 = zk.get_async(p)
+                try:
+                    if r3.get(timeout=10)[0] != data:
+                        missing.append(p + " (wrong data)")
+                except Exception:
+                    missing.append(p)
+            f.check(not missing, "after restart %d acknowledged writes are missing: %r" % (len(missing), missing[:5]))
+            status, res = write(zk, "/df/after-restart", b"z")
+            f.check(status == "acked", "write after restart with space failed: %s %r" % (status, res))
+            print("after restart: %d/%d acknowledged nodes present" % (len(acked) - len(missing), len(acked)),
+                  flush=True)
+            zk.stop()
+            zk.close()
+            rc, _ = zkd.terminate()
+            f.check(rc == 0, "SIGTERM exit code %s" % rc)
+        finally:
+            if zkd is not None:
+                zkd.kill9()
+            subprocess.run(["umount", disk])
+    f.finish("test_disk_full")
+
+
+if __name__ == "__main__":
+    main()

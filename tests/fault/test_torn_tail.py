@@ -1,0 +1,210 @@
+#!/usr/bin/python3
+"""Damaged log files on a real server.
+
+Part A, torn WAL tail: write N nodes one at a time (each acknowledged before the next),
+kill -9, then damage the end of zkd-log.db-wal:
+  partial-frame   append a partial, garbage frame (what a crash mid-write leaves): every
+                  acknowledged write must survive;
+  cut-1 / cut-half / garble-last   cut into / garble the last (complete, acknowledged)
+                  frame: SQLite drops that transaction, so the data must be a prefix of the
+                  acknowledged history (losing only the tail).
+zkd must start, serve, and accept new writes.
+
+Part B, corruption inside zkd-log.db after a clean stop (the WAL checkpointed into it):
+  row-crc-middle  one log row's bytes changed (row CRC mismatch, valid rows after it);
+  page-middle     a b-tree page header in the middle overwritten (SQLite-level corruption);
+  row-crc-last    (only with ZKD_FAULT_CASES=row-crc-last) the LAST row's bytes changed. That
+                  row was committed by SQLite and acknowledged; a row CRC mismatch in a
+                  committed row is bit rot, not a torn write, so it is held to the same rule;
+zkd must refuse to start with a message naming zkd-log.db, and move the file aside
+(zkd-log.db.corrupt-N, same bytes), never delete it. A further start must also refuse
+(the log is gone, the state says there was one).
+
+ZKD_FAULT_CASES=name,name runs only those cases.
+"""
+import os
+import struct
+import sys
+import tempfile
+import time
+
+from kazoo.client import KazooClient
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from zkfault import Failures, ZkdProcess, four_letter, zkd_bin  # noqa: E402
+
+N = 150
+
+
+def write_nodes(zkd, n, marker=False):
+    zk = KazooClient(hosts=zkd.hosts(), timeout=10)
+    zk.start(10)
+    zk.create("/t")
+    acked = []
+    for i in range(n):
+        data = (b"MARK%05d" % i) + b"." * 60 if marker else b"v%d" % i
+        zk.create("/t/n%05d" % i, data)
+        acked.append(("/t/n%05d" % i, data))
+    return zk, acked
+
+
+def present_prefix(zk, acked):
+    """Number k of acknowledged nodes present; checks they are exactly the first k."""
+    present = [zk.exists(p) is not None for p, _ in acked]
+    k = present.index(False) if False in present else len(present)
+    return k, all(not x for x in present[k:])
+
+
+def wal_frames(wal):
+    with open(wal, "rb") as fh:
+        head = fh.read(32)
+    page_size = struct.unpack(">I", head[8:12])[0]
+    size = os.path.getsize(wal)
+    return page_size, (size - 32) // (24 + page_size), size
+
+
+def torn_case(binary, work, name, f):
+    d = os.path.join(work, name)
+    os.makedirs(d)
+    zkd = ZkdProcess(binary, d).start()
+    zk, acked = write_nodes(zkd, N)
+    zkd.kill9()
+    zk.stop()
+    zk.close()
+    wal = os.path.join(zkd.data_dir, "zkd-log.db-wal")
+    if not f.check(os.path.exists(wal) and os.path.getsize(wal) > 32, "[%s] no zkd-log.db-wal after kill -9" % name):
+        return
+    page_size, frames, size = wal_frames(wal)
+    frame = 24 + page_size
+    if name == "partial-frame":
+        with open(wal, "ab") as fh:
+            fh.write(os.urandom(24 + page_size // 3))
+    elif name == "cut-1":
+        os.truncate(wal, size - 1)
+    elif name == "cut-half":
+        os.truncate(wal, size - frame // 2)
+    elif name == "garble-last":
+        with open(wal, "r+b") as fh:
+            fh.seek(32 + (frames - 1) * frame + 24 + 100)
+            fh.write(os.urandom(64))
+    print("[%s] WAL %d bytes, %d frames of %d; damaged to %d bytes" %
+          (name, size, frames, page_size, os.path.getsize(wal)), flush=True)
+    try:
+        zkd.start()
+    except RuntimeError as e:
+        f.check(False, "[%s] zkd did not start after a damaged WAL tail: %s" % (name, e))
+        return
+    zk = KazooClient(hosts=zkd.hosts(), timeout=10)
+    zk.start(10)
+    k, is_prefix = present_prefix(zk, acked)
+    print("[%s] %d of %d acknowledged nodes present" % (name, k, N), flush=True)
+    f.check(is_prefix, "[%s] surviving nodes are not a prefix of the acknowledged history" % name)
+    for p, data in acked[:k]:
+        if zk.get(p)[0] != data:
+            f.check(False, "[%s] %s has wrong data" % (name, p))
+            break
+    if name == "partial-frame":
+        f.check(k == N, "[%s] a partial trailing frame lost acknowledged writes (%d of %d)" % (name, k, N))
+    else:
+        f.check(k >= N - 5, "[%s] lost more than the damaged tail: %d of %d present" % (name, k, N))
+    zk.create("/t/after", b"a")
+    f.check(zk.get("/t/after")[0] == b"a", "[%s] write after recovery failed" % name)
+    zk.stop()
+    zk.close()
+    # The new write is durable too.
+    zkd.kill9()
+    zkd.start()
+    zk = KazooClient(hosts=zkd.hosts(), timeout=10)
+    zk.start(10)
+    f.check(zk.exists("/t/after") is not None, "[%s] write after recovery lost on the next restart" % name)
+    f.check(present_prefix(zk, acked)[0] == k, "[%s] history changed on the second restart" % name)
+    zk.stop()
+    zk.close()
+    zkd.terminate()
+
+
+def corrupt_case(binary, work, name, f):
+    d = os.path.join(work, name)
+    os.makedirs(d)
+    zkd = ZkdProcess(binary, d).start()
+    zk, acked = write_nodes(zkd, N, marker=True)
+    zk.stop()
+    zk.close()
+    rc, _ = zkd.terminate()
+    f.check(rc == 0, "[%s] clean stop exit %s" % (name, rc))
+    db = os.path.join(zkd.data_dir, "zkd-log.db")
+    wal = db + "-wal"
+    if os.path.exists(wal) and os.path.getsize(wal) > 0:
+        print("[%s] note: zkd-log.db-wal still has %d bytes after a clean stop" % (name, os.path.getsize(wal)))
+    with open(db, "rb") as fh:
+        blob = bytearray(fh.read())
+    page_size = struct.unpack(">H", blob[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    target = b"MARK%05d" % (N - 1 if name == "row-crc-last" else N // 2)
+    at = blob.find(target)
+    if not f.check(at >= 0, "[%s] marker %r not found in zkd-log.db (WAL not checkpointed on clean stop?)"
+                   % (name, target)):
+        return
+    if name in ("row-crc-middle", "row-crc-last"):
+        blob[at + 3] ^= 0x20  # MARK -> MARk: same length, the row CRC no longer matches
+    else:
+        page = at // page_size
+        off = page * page_size if page > 0 else 100
+        blob[off:off + 12] = b"\xee" * 12  # b-tree page header: invalid page type
+    with open(db, "wb") as fh:
+        fh.write(blob)
+    original_size = len(blob)
+    proc = zkd.spawn()
+    try:
+        rc = proc.wait(15)
+    except Exception:
+        rc = "still running"
+    out = zkd.output()
+    tail = out[-1500:]
+    print("[%s] start after corruption: exit %s; output tail:\n%s" % (name, rc, tail.strip()[-700:]), flush=True)
+    serving = four_letter(zkd.port, "ruok") == "imok"
+    if rc == "still running":
+        zkd.kill9()
+    f.check(isinstance(rc, int) and rc != 0, "[%s] zkd must refuse to start on a corrupt zkd-log.db (exit %s)" % (name, rc))
+    f.check(not serving, "[%s] zkd served on a corrupt log" % name)
+    f.check("zkd-log.db" in tail, "[%s] the error does not name zkd-log.db" % name)
+    aside = [fn for fn in os.listdir(zkd.data_dir) if fn.startswith("zkd-log.db.corrupt-")]
+    print("[%s] files now: %s" % (name, sorted(os.listdir(zkd.data_dir))), flush=True)
+    main_aside = [fn for fn in aside if fn.endswith(tuple("0123456789"))]
+    f.check(len(main_aside) == 1, "[%s] zkd-log.db not moved aside to zkd-log.db.corrupt-N: %s" % (name, aside))
+    if main_aside:
+        f.check(os.path.getsize(os.path.join(zkd.data_dir, main_aside[0])) == original_size,
+                "[%s] moved-aside file size differs from the original" % name)
+        f.check(main_aside[0] in tail, "[%s] the message does not say where the file was moved" % name)
+    f.check(not os.path.exists(db), "[%s] zkd-log.db still in place (or recreated) after refusal" % name)
+    # A further start must refuse too, not start empty.
+    proc = zkd.spawn()
+    try:
+        rc2 = proc.wait(15)
+    except Exception:
+        zkd.kill9()
+        rc2 = "still running"
+    tail2 = zkd.output()[len(out):]
+    print("[%s] second start: exit %s: %s" % (name, rc2, tail2.strip()[-300:]), flush=True)
+    f.check(isinstance(rc2, int) and rc2 != 0, "[%s] second start after the log was moved aside must refuse "
+            "(exit %s)" % (name, rc2))
+
+
+def main():
+    binary = zkd_bin()
+    f = Failures()
+    only = os.environ.get("ZKD_FAULT_CASES", "")
+    with tempfile.TemporaryDirectory(prefix="zkd-torn-") as work:
+        t0 = time.time()
+        for name in ("partial-frame", "cut-1", "cut-half", "garble-last"):
+            if not only or name in only.split(","):
+                torn_case(binary, work, name, f)
+        for name in ("row-crc-middle", "page-middle", "row-crc-last"):
+            if (not only and name != "row-crc-last") or name in only.split(","):
+                corrupt_case(binary, work, name, f)
+        print("cases done in %.1fs" % (time.time() - t0), flush=True)
+    f.finish("test_torn_tail")
+
+
+if __name__ == "__main__":
+    main()
