@@ -58,48 +58,76 @@ def main():
             with open(filler, "wb") as fh:
                 fh.write(b"\0" * (3 << 20))
                 os.fsync(fh.fileno())
-            zkd = ZkdProcess(binary, work, data_dir=os.path.join(disk, "data"), snapCount=1000)
+            zkd = ZkdProcess(binary, work, data_dir=os.path.join(disk, "data"), snapCount=1000,
+                             maxSessionTimeout=40000)
             zkd.start()
-            reader = KazooClient(hosts=zkd.hosts(), timeout=10)
-            reader.start(10)
-            writer = KazooClient(hosts=zkd.hosts(), timeout=10)
-            writer.start(10)
+            clients = []
+            for _ in range(3):  # long timeouts: a wedged connection is not hidden by a ping timeout
+                zk = KazooClient(hosts=zkd.hosts(), timeout=30)
+                zk.start(10)
+                clients.append(zk)
+            reader, writer, prober = clients
             writer.create("/df")
             acked = {}
-            first_fail = None
+            failed_at = None
             t0 = time.time()
             for i in range(5000):
                 path, data = "/df/n%05d" % i, (b"%05d" % i) * (PAYLOAD // 5)
-                status, res = write(writer, path, data)
-                if status == "acked":
+                pending = writer.create_async(path, data, include_data=True)
+                try:
+                    pending.get(timeout=3)
                     acked[path] = data
                     continue
-                first_fail = (i, status, res)
-                break
-            print("filled: %d writes acknowledged in %.1fs, then %r" % (len(acked), time.time() - t0, first_fail),
+                except Exception as e:
+                    failed_at = (i, e)
+                    break
+            print("filled: %d writes acknowledged in %.1fs, then %r" % (len(acked), time.time() - t0, failed_at),
                   flush=True)
-            if not f.check(first_fail is not None, "5000 writes of %d bytes fit in 8 MB?" % PAYLOAD):
+            if not f.check(failed_at is not None, "5000 writes of %d bytes fit in 8 MB?" % PAYLOAD):
                 raise SystemExit(f.finish("test_disk_full"))
+            deadline = time.time() + 5
+            while time.time() < deadline and "storage failed" not in zkd.output():
+                time.sleep(0.1)
             out = zkd.output()
             f.check(re.search(r"storage failed", out) is not None,
                     "zkd log does not report the storage failure: %s" % out[-800:])
             f.check(zkd.alive(), "zkd exited on disk full (expected: stays up, read-only)")
             full_line = [ln for ln in out.splitlines() if "storage failed" in ln][:1]
             print("zkd reported: %s" % (full_line[0] if full_line else "(nothing)"), flush=True)
+            # The write in flight when the store failed must be answered (an error, or the
+            # connection closed), not left hanging with every later reply queued behind it.
+            if not pending.ready():
+                t1 = time.time()
+                try:
+                    pending.get(timeout=3)
+                    answer = "acked"
+                except Exception as e:
+                    answer = type(e).__name__
+                print("in-flight write at the failure: %s after %.1fs more" % (answer, time.time() - t1), flush=True)
+                f.check(answer not in ("acked", "KazooTimeoutError"),
+                        "the write in flight when the store failed got no answer within 3 s (connection wedged)")
+                same = writer.get_async("/df")
+                try:
+                    same.get(timeout=3)
+                    answer = "ok"
+                except Exception as e:
+                    answer = type(e).__name__
+                f.check(answer != "KazooTimeoutError",
+                        "a read on the writing session got no answer within 3 s after the store failed")
 
             # Sticky: no more acknowledgements, with the disk full ...
             for k in range(5):
-                status, res = write(writer, "/df/after-full-%d" % k, b"x", timeout=3)
+                status, res = write(prober, "/df/after-full-%d" % k, b"x", timeout=3)
                 f.check(status != "acked", "write acknowledged after the store failed (disk full)")
             # ... and after space is freed.
             os.unlink(filler)
             time.sleep(0.3)
             for k in range(5):
-                status, res = write(writer, "/df/after-free-%d" % k, b"x", timeout=3)
+                status, res = write(prober, "/df/after-free-%d" % k, b"x", timeout=3)
                 f.check(status != "acked", "write acknowledged after freeing space (failure not sticky)")
                 if k == 0:
                     print("write after freeing space: %s %r" % (status, res), flush=True)
-            r2 = writer.set_async("/df", b"y")
+            r2 = prober.set_async("/df", b"y")
             try:
                 r2.get(timeout=3)
                 f.check(False, "set acknowledged after the store failed")
@@ -128,7 +156,7 @@ def main():
                 f.check(any(not re.search(r"\t(0|0\.0|false|)$", ln) for ln in lines),
                         "mntr answers but shows no storage failure: %r" % lines)
 
-            for zk in (reader, writer):
+            for zk in clients:
                 zk.stop()
                 zk.close()
             rc, took = zkd.terminate()

@@ -16,11 +16,14 @@ persistent, sequential and ephemeral nodes, and sets), kill -9 zkd at a random m
 The dataDir carries over GROUP iterations (recovery from checkpoint + log), snapCount is
 small so checkpoints happen during iterations.
 
-Environment: ZKD_FAULT_SEED, ZKD_FAULT_ITERATIONS (default 50).
+Environment: ZKD_FAULT_SEED, ZKD_FAULT_ITERATIONS (default 50). ZKD_FAULT_SABOTAGE=N deletes the
+last N log rows after each kill (a simulated durability bug): the test must then fail, which
+shows the checks can fail.
 """
 import os
 import random
 import re
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -271,6 +274,7 @@ def main():
     print("test_kill9: seed %d (rerun with ZKD_FAULT_SEED=%d), %d iterations" % (seed, seed, iterations),
           flush=True)
     rng = random.Random(seed)
+    sabotage = int(os.environ.get("ZKD_FAULT_SABOTAGE", "0"))
     f = Failures()
     t_start = time.time()
     checkpoint_iters = 0
@@ -334,6 +338,12 @@ def main():
                 sum(1 for a in m.seq.values() if a.status == "acked") + \
                 sum(1 for _, a in m.eph.values() if a.status == "acked")
 
+            if sabotage:
+                db = sqlite3.connect(os.path.join(zkd.data_dir, "zkd-log.db"))
+                db.execute("DELETE FROM log WHERE zxid IN (SELECT zxid FROM log ORDER BY zxid DESC LIMIT ?)",
+                           (sabotage,))
+                db.commit()
+                db.close()
             # --- restart on the same dataDir ---
             zkd.start()
             t_restart = time.time()
