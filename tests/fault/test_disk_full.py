@@ -32,12 +32,17 @@ def write(zk, path, data, timeout=5.0):
         return "error", e
 
 
-def mntr_failure_lines(port):
-    """mntr lines about storage failure, or None when mntr does not answer with zk_ keys."""
+def mntr_storage_failed(port):
+    """Value of mntr's storage-failure key (e.g. zk_zkd_storage_failed): None when mntr does
+    not answer with zk_ keys, "" when it answers without such a key."""
     text = four_letter(port, "mntr")
     if not text or "zk_" not in text:
         return None
-    return [ln for ln in text.splitlines() if re.search(r"fail|storage|disk", ln.split("\t")[0], re.I)]
+    for ln in text.splitlines():
+        key, _, value = ln.partition("\t")
+        if re.search(r"storage.*fail|fail.*storage", key):
+            return value.strip()
+    return ""
 
 
 def main():
@@ -67,6 +72,9 @@ def main():
                 zk.start(10)
                 clients.append(zk)
             reader, writer, prober = clients
+            healthy = mntr_storage_failed(zkd.port)
+            if healthy:
+                f.check(healthy in ("0", "false"), "mntr reports a storage failure before the disk filled: %r" % healthy)
             writer.create("/df")
             acked = {}
             failed_at = None
@@ -148,13 +156,12 @@ def main():
                 f.check(False, "getChildren failed after the store failed: %r" % e)
             f.check(four_letter(zkd.port, "ruok") == "imok", "ruok does not answer imok after disk full")
 
-            lines = mntr_failure_lines(zkd.port)
-            if lines is None:
+            value = mntr_storage_failed(zkd.port)
+            if value is None:
                 print("mntr does not answer with zk_ keys; not checked", flush=True)
             else:
-                print("mntr storage lines: %r" % lines, flush=True)
-                f.check(any(not re.search(r"\t(0|0\.0|false|)$", ln) for ln in lines),
-                        "mntr answers but shows no storage failure: %r" % lines)
+                print("mntr storage-failure value: %r (was %r before)" % (value, healthy), flush=True)
+                f.check(value not in ("", "0", "false"), "mntr answers but shows no storage failure: %r" % value)
 
             for zk in clients:
                 zk.stop()

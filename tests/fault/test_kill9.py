@@ -4,6 +4,8 @@
 Each iteration: start zkd, run WRITERS concurrent kazoo clients (pipelined async creates of
 persistent, sequential and ephemeral nodes, and sets), kill -9 zkd at a random moment
 (seeded; the seed is printed), restart, and verify against a model of every attempt:
+  - zxids never go backwards: a write after the restart gets a zxid above every
+    acknowledged one;
   - every acknowledged create/set is present, at least at the acknowledged version/mzxid;
   - a node's data is the last acknowledged value for it or a later attempted one (one
     session's requests apply in order, so nothing earlier than the last ack may show);
@@ -13,7 +15,7 @@ persistent, sequential and ephemeral nodes, and sets), kill -9 zkd at a random m
   - one writer's session (the survivor) reconnects with its id+password within the
     timeout and keeps its session and ephemerals; the other sessions died with the
     process and their ephemerals are gone once the session timeout has passed.
-The dataDir carries over GROUP iterations (recovery from checkpoint + log), snapCount is
+In some iterations zkd is also killed again while it recovers. The dataDir carries over GROUP iterations (recovery from checkpoint + log), snapCount is
 small so checkpoints happen during iterations.
 
 Environment: ZKD_FAULT_SEED, ZKD_FAULT_ITERATIONS (default 50). ZKD_FAULT_SABOTAGE=N deletes the
@@ -278,6 +280,7 @@ def main():
     f = Failures()
     t_start = time.time()
     checkpoint_iters = 0
+    recovery_kills = 0
     dead_at_restart = survivor_ephemerals = 0  # so the session checks are not vacuous
     total_acked = 0
     with tempfile.TemporaryDirectory(prefix="zkd-kill9-") as work:
@@ -344,6 +347,12 @@ def main():
                            (sabotage,))
                 db.commit()
                 db.close()
+            # Sometimes crash again while recovering (replay, tail repair, session restore).
+            if rng.random() < 0.2:
+                zkd.spawn()
+                time.sleep(rng.uniform(0.0, 0.15))
+                zkd.kill9()
+                recovery_kills += 1
             # --- restart on the same dataDir ---
             zkd.start()
             t_restart = time.time()
@@ -362,9 +371,15 @@ def main():
             max_before = m.max_seq
             seen = verify_sequential(f, zk, m, label, max_before)
             # New sequential nodes after the restart must number above everything seen.
+            with m.lock:
+                max_acked_zxid = max([a.stat.mzxid for v in m.persist.values() for a in v if a.status == "acked"] +
+                                     [a.stat.mzxid for a in m.seq.values() if a.status == "acked"] +
+                                     [a.stat.mzxid for _, a in m.eph.values() if a.status == "acked"] + [0])
             for k in range(3):
                 data = ("q:after-i%d-%d" % (it, k)).encode()
                 path, stat = zk.create("/kf/s/n-", data, sequence=True, include_data=True)
+                f.check(stat.czxid > max_acked_zxid, "%s zxid reused after restart: new write at 0x%x, an "
+                        "acknowledged write had 0x%x" % (label, stat.czxid, max_acked_zxid))
                 f.check(seq_of(path) > seen, "%s sequence number reused after restart: %s <= %d"
                         % (label, path, seen))
                 seen = seq_of(path)
@@ -417,6 +432,7 @@ def main():
                 zkd.kill9()
         print("test_kill9: %d iterations in %.0fs, %d with a new checkpoint recovered, last group %d acked"
               % (iterations, time.time() - t_start, checkpoint_iters, total_acked), flush=True)
+        print("test_kill9: %d extra kills during recovery" % recovery_kills, flush=True)
         print("test_kill9: %d dead-session ephemerals were present at restarts (then expired), "
               "%d acknowledged survivor ephemerals kept" % (dead_at_restart, survivor_ephemerals), flush=True)
         f.check(dead_at_restart > 0, "no dead session had ephemerals at a restart: expiry check vacuous")
