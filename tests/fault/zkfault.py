@@ -27,6 +27,8 @@ def _kill_leftovers():
 
 
 def zkd_bin():
+    if os.environ.get("ZK_TARGET") == "zookeeper":
+        return "java"
     path = os.environ.get("ZKD_BIN") or (sys.argv[1] if len(sys.argv) > 1 else "")
     if not path or not os.access(path, os.X_OK):
         sys.exit("usage: test.py ZKD_BIN (or set ZKD_BIN); got %r" % path)
@@ -143,6 +145,47 @@ class ZkdProcess:
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
+
+
+ZK_CLASSPATH = ":".join("/usr/share/java/%s.jar" % j for j in (
+    "zookeeper", "zookeeper-jute", "slf4j-api", "slf4j-nop", "netty-all", "metrics-core",
+    "commons-cli", "snappy-java"))
+
+
+class ZooKeeperProcess(ZkdProcess):
+    """Apache ZooKeeper 3.8 (Debian package) behind the same interface: the oracle that
+    shows a test's assertions describe ZooKeeper (ZK_TARGET=zookeeper)."""
+
+    def spawn(self, extra_args=()):
+        self.write_cfg()
+        self.stderr = open(self.stderr_path, "ab")
+        self.proc = subprocess.Popen(
+            ["java", "-cp", ZK_CLASSPATH, "org.apache.zookeeper.server.quorum.QuorumPeerMain", self.cfg_path],
+            stdout=self.stderr, stderr=self.stderr)
+        _spawned.append(self.proc)
+        return self.proc
+
+    def start(self, timeout=30.0):
+        super().start(timeout)
+        # ruok answers before ZooKeeper serves; srvr shows "Mode:" once it does.
+        deadline = time.time() + timeout
+        while "Mode:" not in (four_letter(self.port, "srvr", 0.5) or ""):
+            if time.time() > deadline:
+                raise RuntimeError("ZooKeeper did not serve within %.0fs" % timeout)
+            time.sleep(0.05)
+        return self
+
+
+def target():
+    return os.environ.get("ZK_TARGET", "zkd")
+
+
+def make_server(binary, work_dir, **kw):
+    """A ZkdProcess, or a ZooKeeperProcess when ZK_TARGET=zookeeper."""
+    if target() == "zookeeper":
+        kw.pop("log_dir", None)
+        return ZooKeeperProcess(binary, work_dir, **kw)
+    return ZkdProcess(binary, work_dir, **kw)
 
 
 class Failures:
