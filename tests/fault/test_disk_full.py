@@ -155,6 +155,17 @@ def main():
             except Exception as e:
                 f.check(False, "getChildren failed after the store failed: %r" % e)
             f.check(four_letter(zkd.port, "ruok") == "imok", "ruok does not answer imok after disk full")
+            # Not a requirement, reported: can a new client still connect to read?
+            late = KazooClient(hosts=zkd.hosts(), timeout=10)
+            try:
+                late.start(3)
+                print("a new session after the failure: connected (reads %d children)"
+                      % len(late.get_children("/df")), flush=True)
+            except Exception as e:
+                print("a new session after the failure: refused (%s)" % type(e).__name__, flush=True)
+            finally:
+                late.stop()
+                late.close()
 
             value = mntr_storage_failed(zkd.port)
             if value is None:

@@ -10,14 +10,15 @@ kill -9, then damage the end of zkd-log.db-wal:
                   acknowledged history (losing only the tail).
 zkd must start, serve, and accept new writes.
 
-Part B, corruption inside zkd-log.db after a clean stop (the WAL checkpointed into it):
+Part B, corruption inside zkd-log.db / zkd-state.db after a clean stop (WAL checkpointed in):
   row-crc-middle  one log row's bytes changed (row CRC mismatch, valid rows after it);
   page-middle     a b-tree page header in the middle overwritten (SQLite-level corruption);
   row-crc-last    (only with ZKD_FAULT_CASES=row-crc-last) the LAST row's bytes changed. That
                   row was committed by SQLite and acknowledged; a row CRC mismatch in a
                   committed row is bit rot, not a torn write, so it is held to the same rule;
-zkd must refuse to start with a message naming zkd-log.db, and move the file aside
-(zkd-log.db.corrupt-N, same bytes), never delete it. A further start must also refuse
+  state-chunk     a checkpoint chunk in zkd-state.db changed (chunk CRC mismatch);
+zkd must refuse to start with a message naming the file, and move the file aside
+(<file>.corrupt-N, same bytes), never delete it. A further start must also refuse
 (the log is gone, the state says there was one).
 
 ZKD_FAULT_CASES=name,name runs only those cases.
@@ -126,7 +127,9 @@ def torn_case(binary, work, name, f):
 def corrupt_case(binary, work, name, f):
     d = os.path.join(work, name)
     os.makedirs(d)
-    zkd = ZkdProcess(binary, d).start()
+    fname = "zkd-state.db" if name == "state-chunk" else "zkd-log.db"
+    # state-chunk: exactly one checkpoint (at zxid ~100), holding the first ~100 markers.
+    zkd = ZkdProcess(binary, d, snapCount=100 if name == "state-chunk" else 100000).start()
     zk, acked = write_nodes(zkd, N, marker=True)
     # Stop zkd with the session open: the last log row is then the last create (no
     # closeSession after it).
@@ -134,20 +137,20 @@ def corrupt_case(binary, work, name, f):
     zk.stop()
     zk.close()
     f.check(rc == 0, "[%s] clean stop exit %s" % (name, rc))
-    db = os.path.join(zkd.data_dir, "zkd-log.db")
+    db = os.path.join(zkd.data_dir, fname)
     wal = db + "-wal"
     if os.path.exists(wal) and os.path.getsize(wal) > 0:
-        print("[%s] note: zkd-log.db-wal still has %d bytes after a clean stop" % (name, os.path.getsize(wal)))
+        print("[%s] note: %s-wal still has %d bytes after a clean stop" % (name, fname, os.path.getsize(wal)))
     with open(db, "rb") as fh:
         blob = bytearray(fh.read())
     page_size = struct.unpack(">H", blob[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
-    target = b"MARK%05d" % (N - 1 if name == "row-crc-last" else N // 2)
+    target = b"MARK%05d" % {"row-crc-last": N - 1, "state-chunk": 50}.get(name, N // 2)
     at = blob.find(target)
-    if not f.check(at >= 0, "[%s] marker %r not found in zkd-log.db (WAL not checkpointed on clean stop?)"
-                   % (name, target)):
+    if not f.check(at >= 0, "[%s] marker %r not found in %s (WAL not checkpointed on clean stop?)"
+                   % (name, target, fname)):
         return
-    if name in ("row-crc-middle", "row-crc-last"):
+    if name in ("row-crc-middle", "row-crc-last", "state-chunk"):
         blob[at + 3] ^= 0x20  # MARK -> MARk: same length, the row CRC no longer matches
     else:
         page = at // page_size
@@ -169,25 +172,25 @@ def corrupt_case(binary, work, name, f):
         zk.stop()
         zk.close()
         zkd.kill9()
-        f.check(False, "[%s] zkd started on a corrupt zkd-log.db and serves; acknowledged writes lost: %s"
-                % (name, lost or "none"))
+        f.check(False, "[%s] zkd started on a corrupt %s and serves; acknowledged writes lost: %s"
+                % (name, fname, lost or "none"))
         return
-    f.check(rc != 0, "[%s] zkd must refuse to start on a corrupt zkd-log.db (exit %s)" % (name, rc))
-    f.check("zkd-log.db" in out, "[%s] the error does not name zkd-log.db" % name)
-    aside = [fn for fn in os.listdir(zkd.data_dir) if fn.startswith("zkd-log.db.corrupt-")]
+    f.check(rc != 0, "[%s] zkd must refuse to start on a corrupt %s (exit %s)" % (name, fname, rc))
+    f.check(fname in out, "[%s] the error does not name %s" % (name, fname))
+    aside = [fn for fn in os.listdir(zkd.data_dir) if fn.startswith(fname + ".corrupt-")]
     print("[%s] files now: %s" % (name, sorted(os.listdir(zkd.data_dir))), flush=True)
     main_aside = [fn for fn in aside if fn.endswith(tuple("0123456789"))]
-    f.check(len(main_aside) == 1, "[%s] zkd-log.db not moved aside to zkd-log.db.corrupt-N: %s" % (name, aside))
+    f.check(len(main_aside) == 1, "[%s] %s not moved aside to %s.corrupt-N: %s" % (name, fname, fname, aside))
     if main_aside:
         with open(os.path.join(zkd.data_dir, main_aside[0]), "rb") as fh:
             f.check(fh.read() == bytes(blob), "[%s] the moved-aside file differs from the damaged original" % name)
         f.check(main_aside[0] in out, "[%s] the message does not say where the file was moved" % name)
-    f.check(not os.path.exists(db), "[%s] zkd-log.db still in place (or recreated) after refusal" % name)
+    f.check(not os.path.exists(db), "[%s] %s still in place (or recreated) after refusal" % (name, fname))
     # A further start must refuse too, not start empty.
     before = len(zkd.output())
     rc2, serving2 = start_expecting_refusal(zkd)
     print("[%s] second start: %s: %s" % (name, rc2, zkd.output()[before:].strip()[-300:]), flush=True)
-    f.check(not serving2 and rc2 != 0, "[%s] second start after the log was moved aside must refuse "
+    f.check(not serving2 and rc2 != 0, "[%s] second start after the file was moved aside must refuse "
             "(exit %s)" % (name, rc2))
 
 
@@ -214,7 +217,7 @@ def main():
         for name in ("partial-frame", "cut-1", "cut-half", "garble-last"):
             if not only or name in only.split(","):
                 torn_case(binary, work, name, f)
-        for name in ("row-crc-middle", "page-middle", "row-crc-last"):
+        for name in ("row-crc-middle", "page-middle", "state-chunk", "row-crc-last"):
             if (not only and name != "row-crc-last") or name in only.split(","):
                 corrupt_case(binary, work, name, f)
         print("cases done in %.1fs" % (time.time() - t0), flush=True)
