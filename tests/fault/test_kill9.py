@@ -19,7 +19,7 @@ In some iterations zkd is also killed again while it recovers. The dataDir carri
 small so checkpoints happen during iterations.
 
 ZK_TARGET=zookeeper runs it against Apache ZooKeeper 3.8 (the oracle) instead of zkd.
-(with ZKD_FAULT_SESSION_TIMEOUT=30 or so: seconds, default 3).
+(with ZKD_FAULT_SESSION_TIMEOUT=30 or so: seconds, default 4).
 Environment: ZKD_FAULT_SEED, ZKD_FAULT_ITERATIONS (default 50). ZKD_FAULT_SABOTAGE=N deletes the
 last N log rows after each kill (a simulated durability bug): the test must then fail, which
 shows the checks can fail.
@@ -44,7 +44,7 @@ WRITERS = 4
 WINDOW = 16           # outstanding async requests per writer
 GROUP = 10            # iterations sharing one dataDir
 # ZooKeeper as the target needs long timeouts: its JVM restart can outlast 3 s on a busy machine.
-SESSION_TIMEOUT = float(os.environ.get("ZKD_FAULT_SESSION_TIMEOUT", "3.0"))
+SESSION_TIMEOUT = float(os.environ.get("ZKD_FAULT_SESSION_TIMEOUT", "4.0"))
 TICK_MS = 500
 EXPIRY_EVERY = 3      # check dead sessions' ephemerals every N iterations (and at group end)
 
