@@ -4,6 +4,9 @@ zkd must then never acknowledge another write (sticky, also after space is freed
 serving reads on existing sessions, say so in its log (and in mntr when mntr answers),
 and after a restart with space every acknowledged write must be present.
 
+Two layouts: the whole dataDir on the small disk (a log append fails), and only the
+checkpoints there with dataLogDir elsewhere (a checkpoint write fails).
+
 Needs root (mount); exits 77 (ctest SKIP) when the tmpfs cannot be mounted.
 """
 import os
@@ -45,11 +48,11 @@ def mntr_storage_failed(port):
     return ""
 
 
-def main():
-    binary = zkd_bin()
-    f = Failures()
-    with tempfile.TemporaryDirectory(prefix="zkd-full-") as work:
-        disk = os.path.join(work, "disk")
+def run_case(binary, work, layout, f):
+    """layout "log": dataDir (state and log) on the small disk; "checkpoint": only dataDir
+    (checkpoints) there, dataLogDir elsewhere, so a checkpoint write is what fails."""
+    if True:
+        disk = os.path.join(work, "disk-" + layout)
         os.makedirs(disk)
         r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", disk],
                            capture_output=True, text=True)
@@ -63,8 +66,9 @@ def main():
             with open(filler, "wb") as fh:
                 fh.write(b"\0" * (3 << 20))
                 os.fsync(fh.fileno())
-            zkd = ZkdProcess(binary, work, data_dir=os.path.join(disk, "data"), snapCount=1000,
-                             maxSessionTimeout=40000)
+            extra = {"dataLogDir": os.path.join(work, "log-" + layout), "snapCount": 100} \
+                if layout == "checkpoint" else {"snapCount": 1000}
+            zkd = ZkdProcess(binary, work, data_dir=os.path.join(disk, "data"), maxSessionTimeout=40000, **extra)
             zkd.start()
             clients = []
             for _ in range(3):  # long timeouts: a wedged connection is not hidden by a ping timeout
@@ -92,7 +96,7 @@ def main():
             print("filled: %d writes acknowledged in %.1fs, then %r" % (len(acked), time.time() - t0, failed_at),
                   flush=True)
             if not f.check(failed_at is not None, "5000 writes of %d bytes fit in 8 MB?" % PAYLOAD):
-                raise SystemExit(f.finish("test_disk_full"))
+                return
             deadline = time.time() + 5
             while time.time() < deadline and "storage failed" not in zkd.output():
                 time.sleep(0.1)
@@ -207,6 +211,16 @@ def main():
             if zkd is not None:
                 zkd.kill9()
             subprocess.run(["umount", disk])
+
+
+def main():
+    binary = zkd_bin()
+    f = Failures()
+    with tempfile.TemporaryDirectory(prefix="zkd-full-") as work:
+        for layout in ("log", "checkpoint"):
+            print("--- %s disk full ---" % layout, flush=True)
+            f.label = "[%s] " % layout
+            run_case(binary, work, layout, f)
     f.finish("test_disk_full")
 
 

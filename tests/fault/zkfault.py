@@ -193,9 +193,11 @@ class Failures:
 
     def __init__(self):
         self.items = []
+        self.label = ""  # prefixed to messages (the current case)
 
     def check(self, cond, msg):
         if not cond:
+            msg = self.label + msg
             self.items.append(msg)
             print("FAIL: " + msg, flush=True)
         return cond
