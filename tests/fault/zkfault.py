@@ -4,6 +4,7 @@ Each ZkdProcess owns a config file in its work dir and keeps the dataDir across 
 so a test can kill -9 it and start it again on the same state.
 """
 import atexit
+import ctypes
 import logging
 import os
 import signal
@@ -16,6 +17,11 @@ logging.getLogger("kazoo").setLevel(logging.CRITICAL)  # reconnect chatter while
 
 SKIP = 77  # ctest SKIP_RETURN_CODE for these tests
 _spawned = []  # every Popen, killed at exit so a failing test leaves no zkd behind
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _die_with_parent():
+    _libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: no orphan when ctest kills the test
 
 
 @atexit.register
@@ -78,6 +84,8 @@ class ZkdProcess:
             "minSessionTimeout": 1000,
             "maxSessionTimeout": 10000,
             "admin.enableServer": "false",
+            "admin.serverPort": free_port(),
+            "metricsProvider.httpPort": free_port(),  # never the shared default 7000
             "4lw.commands.whitelist": "*",
         }
         self.cfg.update(cfg)
@@ -98,7 +106,7 @@ class ZkdProcess:
             args.append("-Dzkd.log.dir=" + self.log_dir)
         args += list(extra_args) + [self.cfg_path]
         self.stderr = open(self.stderr_path, "ab")
-        self.proc = subprocess.Popen(args, stdout=self.stderr, stderr=self.stderr)
+        self.proc = subprocess.Popen(args, stdout=self.stderr, stderr=self.stderr, preexec_fn=_die_with_parent)
         _spawned.append(self.proc)
         return self.proc
 
@@ -161,7 +169,7 @@ class ZooKeeperProcess(ZkdProcess):
         self.stderr = open(self.stderr_path, "ab")
         self.proc = subprocess.Popen(
             ["java", "-cp", ZK_CLASSPATH, "org.apache.zookeeper.server.quorum.QuorumPeerMain", self.cfg_path],
-            stdout=self.stderr, stderr=self.stderr)
+            stdout=self.stderr, stderr=self.stderr, preexec_fn=_die_with_parent)
         _spawned.append(self.proc)
         return self.proc
 
