@@ -46,7 +46,7 @@ GROUP = 10            # iterations sharing one dataDir
 # ZooKeeper as the target needs long timeouts: its JVM restart can outlast 3 s on a busy machine.
 SESSION_TIMEOUT = float(os.environ.get("ZKD_FAULT_SESSION_TIMEOUT", "4.0"))
 TICK_MS = 500
-EXPIRY_EVERY = 3      # check dead sessions' ephemerals every N iterations (and at group end)
+EXPIRY_EVERY = 4      # check dead sessions' ephemerals every N iterations (and at group end)
 
 
 class Attempt:
@@ -321,7 +321,7 @@ def main():
                 w.start_session()
             for w in writers:
                 w.start()
-            load_s = rng.uniform(0.2, 1.2)
+            load_s = rng.uniform(0.2, 1.0)
             time.sleep(load_s)
             zkd.kill9()
             stop.set()
