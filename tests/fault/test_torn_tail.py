@@ -18,11 +18,13 @@ Part B, corruption inside zkd-log.db / zkd-state.db after a clean stop (WAL chec
                   committed row is bit rot, not a torn write, so it is held to the same rule;
   state-chunk     a checkpoint chunk in zkd-state.db changed (chunk CRC mismatch);
 zkd must refuse to start with a message naming the file, and move the file aside
-(<file>.corrupt-N, same bytes), never delete it. A further start must also refuse
-(the log is gone, the state says there was one).
+(<file>.corrupt-N, same bytes), never delete it. A further start must refuse too (the log
+is gone, the state says there was one), or, for a damaged checkpoint when an older
+checkpoint and the log remain, serve every acknowledged write.
 
 ZKD_FAULT_CASES=name,name runs only those cases.
 """
+import glob
 import os
 import struct
 import sys
@@ -127,9 +129,8 @@ def torn_case(binary, work, name, f):
 def corrupt_case(binary, work, name, f):
     d = os.path.join(work, name)
     os.makedirs(d)
-    fname = "zkd-state.db" if name == "state-chunk" else "zkd-log.db"
-    # state-chunk: exactly one checkpoint (at zxid ~100), holding the first ~100 markers.
-    zkd = ZkdProcess(binary, d, snapCount=100 if name == "state-chunk" else 100000).start()
+    # state-chunk: two checkpoints (zxids ~60 and ~120); the newest one is damaged.
+    zkd = ZkdProcess(binary, d, snapCount=60 if name == "state-chunk" else 100000).start()
     zk, acked = write_nodes(zkd, N, marker=True)
     # Stop zkd with the session open: the last log row is then the last create (no
     # closeSession after it).
@@ -137,7 +138,12 @@ def corrupt_case(binary, work, name, f):
     zk.stop()
     zk.close()
     f.check(rc == 0, "[%s] clean stop exit %s" % (name, rc))
-    db = os.path.join(zkd.data_dir, fname)
+    db = os.path.join(zkd.data_dir, "zkd-log.db")
+    if name == "state-chunk":
+        # Checkpoints live in zkd-state.db, or (newer layout) one file each in checkpoints/.
+        cps = sorted(glob.glob(os.path.join(zkd.data_dir, "checkpoints", "checkpoint-*.db")))
+        db = cps[-1] if cps else os.path.join(zkd.data_dir, "zkd-state.db")
+    fname = os.path.basename(db)
     wal = db + "-wal"
     if os.path.exists(wal) and os.path.getsize(wal) > 0:
         print("[%s] note: %s-wal still has %d bytes after a clean stop" % (name, fname, os.path.getsize(wal)))
@@ -145,12 +151,17 @@ def corrupt_case(binary, work, name, f):
         blob = bytearray(fh.read())
     page_size = struct.unpack(">H", blob[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
-    target = b"MARK%05d" % {"row-crc-last": N - 1, "state-chunk": 50}.get(name, N // 2)
+    target = b"MARK%05d" % {"row-crc-last": N - 1, "state-chunk": 30}.get(name, N // 2)
     at = blob.find(target)
     if not f.check(at >= 0, "[%s] marker %r not found in %s (WAL not checkpointed on clean stop?)"
                    % (name, target, fname)):
         return
-    if name in ("row-crc-middle", "row-crc-last", "state-chunk"):
+    if name == "state-chunk":
+        # Every copy in the file (one file may hold both checkpoints): the newest is hit.
+        while at >= 0:
+            blob[at + 3] ^= 0x20
+            at = blob.find(target, at + 1)
+    elif name in ("row-crc-middle", "row-crc-last"):
         blob[at + 3] ^= 0x20  # MARK -> MARk: same length, the row CRC no longer matches
     else:
         page = at // page_size
@@ -177,21 +188,31 @@ def corrupt_case(binary, work, name, f):
         return
     f.check(rc != 0, "[%s] zkd must refuse to start on a corrupt %s (exit %s)" % (name, fname, rc))
     f.check(fname in out, "[%s] the error does not name %s" % (name, fname))
-    aside = [fn for fn in os.listdir(zkd.data_dir) if fn.startswith(fname + ".corrupt-")]
-    print("[%s] files now: %s" % (name, sorted(os.listdir(zkd.data_dir))), flush=True)
+    aside = [fn for fn in os.listdir(os.path.dirname(db)) if fn.startswith(fname + ".corrupt-")]
+    print("[%s] files now: %s" % (name, sorted(os.listdir(os.path.dirname(db)))), flush=True)
     main_aside = [fn for fn in aside if fn.endswith(tuple("0123456789"))]
     f.check(len(main_aside) == 1, "[%s] %s not moved aside to %s.corrupt-N: %s" % (name, fname, fname, aside))
     if main_aside:
-        with open(os.path.join(zkd.data_dir, main_aside[0]), "rb") as fh:
+        with open(os.path.join(os.path.dirname(db), main_aside[0]), "rb") as fh:
             f.check(fh.read() == bytes(blob), "[%s] the moved-aside file differs from the damaged original" % name)
         f.check(main_aside[0] in out, "[%s] the message does not say where the file was moved" % name)
     f.check(not os.path.exists(db), "[%s] %s still in place (or recreated) after refusal" % (name, fname))
-    # A further start must refuse too, not start empty.
+    # A further start must not start from a partial history: it refuses, or (a damaged
+    # checkpoint with an older one and the log still there) serves every acknowledged write.
     before = len(zkd.output())
     rc2, serving2 = start_expecting_refusal(zkd)
-    print("[%s] second start: %s: %s" % (name, rc2, zkd.output()[before:].strip()[-300:]), flush=True)
-    f.check(not serving2 and rc2 != 0, "[%s] second start after the file was moved aside must refuse "
-            "(exit %s)" % (name, rc2))
+    print("[%s] second start: %s: %s" % (name, "serving" if serving2 else "exit %s" % rc2,
+                                         zkd.output()[before:].strip()[-300:]), flush=True)
+    if serving2:
+        zk = KazooClient(hosts=zkd.hosts(), timeout=10)
+        zk.start(10)
+        lost = [p for p, data in acked if zk.exists(p) is None or zk.get(p)[0] != data]
+        zk.stop()
+        zk.close()
+        zkd.kill9()
+        f.check(not lost, "[%s] second start serves without %d acknowledged writes: %r" % (name, len(lost), lost[:5]))
+    else:
+        f.check(rc2 != 0, "[%s] second start: exit %s" % (name, rc2))
 
 
 def start_expecting_refusal(zkd, timeout=15.0):
