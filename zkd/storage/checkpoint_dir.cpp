@@ -192,18 +192,24 @@ Status CheckpointDir::write(int64_t zxid, const std::vector<std::string>& record
     if (!ins.ok()) return Status::Error(db->error("prepare checkpoint"));
     std::string chunk;
     chunk.reserve(kChunkTargetBytes + 4096);
+    std::string packed;
     int64_t in_chunk = 0;
     auto flush = [&]() {
+      // Chunks are stored zstd-compressed (meta chunk_codec); the CRC covers the stored bytes.
+      if (!compress_chunk(chunk, &packed)) {
+        st = Status::Error(path + ": compress chunk " + std::to_string(info.chunk_count));
+        return false;
+      }
       ins.reset()
           .bind(1, info.chunk_count)
           .bind(2, in_chunk)
-          .bind_blob(3, chunk)
-          .bind(4, chunk_crc(zxid, info.chunk_count, in_chunk, chunk));
+          .bind_blob(3, packed)
+          .bind(4, chunk_crc(zxid, info.chunk_count, in_chunk, packed));
       if (ins.step() != SQLITE_DONE) {
         st = Status::Error(db->error("write chunk " + std::to_string(info.chunk_count)));
         return false;
       }
-      info.data_bytes += static_cast<int64_t>(chunk.size());
+      info.data_bytes += static_cast<int64_t>(packed.size());
       ++info.chunk_count;
       chunk.clear();
       in_chunk = 0;
@@ -224,7 +230,8 @@ Status CheckpointDir::write(int64_t zxid, const std::vector<std::string>& record
                   {"created_ms", std::to_string(info.created_ms)},
                   {"record_count", std::to_string(info.record_count)},
                   {"chunk_count", std::to_string(info.chunk_count)},
-                  {"data_bytes", std::to_string(info.data_bytes)}};
+                  {"data_bytes", std::to_string(info.data_bytes)},
+                  {"chunk_codec", kChunkCodec}};
   for (auto& [k, v] : meta) {
     st = put_meta(db.get(), k, v);
     if (!st.ok) return st;
@@ -258,9 +265,18 @@ Status CheckpointDir::load_newest(const std::function<void(std::string_view)>& f
     if (corrupt) *corrupt_path = info.path;
     return st;
   }
+  std::string codec;
+  {
+    Stmt m(db.get(), "SELECT value FROM meta WHERE key = 'chunk_codec'");
+    if (m.ok() && m.step() == SQLITE_ROW) codec = std::string(m.col_blob(0));
+  }
+  if (!codec.empty() && codec != kChunkCodec) {
+    return Status::Error(info.path + ": unknown chunk_codec '" + codec + "'");
+  }
   Stmt q(db.get(), "SELECT seq, record_count, data, crc FROM chunk ORDER BY seq");
   if (!q.ok()) return Status::Error(db->error("read checkpoint"));
   int64_t seq = 0, records = 0;
+  std::string unpacked;
   auto bad = [&](const std::string& why) {
     *corrupt_path = info.path;
     return Status::Error(info.path + ": checkpoint zxid " + zxid_hex(info.zxid) + " chunk " +
@@ -275,6 +291,10 @@ Status CheckpointDir::load_newest(const std::function<void(std::string_view)>& f
     std::string_view data = q.col_blob(2);
     if (static_cast<uint32_t>(q.col_int(3)) != chunk_crc(info.zxid, seq, count, data)) {
       return bad("fails its CRC check");
+    }
+    if (!codec.empty()) {
+      if (!decompress_chunk(data, &unpacked)) return bad("does not decompress");
+      data = unpacked;
     }
     if (for_each_record(data, fn) != count) return bad("record count does not match its data");
     records += count;

@@ -2,7 +2,30 @@
 
 #include "zkd/storage/crc32c.h"
 
+#include <zstd.h>
+
 namespace zkd::storage {
+
+bool compress_chunk(std::string_view raw, std::string* out) {
+  out->resize(ZSTD_compressBound(raw.size()));
+  size_t n = ZSTD_compress(out->data(), out->size(), raw.data(), raw.size(), 1);
+  if (ZSTD_isError(n)) return false;
+  out->resize(n);
+  return true;
+}
+
+bool decompress_chunk(std::string_view packed, std::string* out) {
+  unsigned long long size = ZSTD_getFrameContentSize(packed.data(), packed.size());
+  // A chunk holds about kChunkTargetBytes, or one record up to jute.maxbuffer-ish; 1 GiB
+  // bounds what a corrupt header can make us allocate.
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (1ull << 30)) {
+    return false;
+  }
+  out->resize(size);
+  size_t n = ZSTD_decompress(out->data(), out->size(), packed.data(), packed.size());
+  return !ZSTD_isError(n) && n == size;
+}
+
 
 void append_record(std::string* chunk, std::string_view record) {
   uint64_t n = record.size();

@@ -20,6 +20,13 @@ void append_record(std::string* chunk, std::string_view record);
 // blob does not parse exactly (a length runs past the end).
 int64_t for_each_record(std::string_view chunk, const std::function<void(std::string_view)>& fn);
 
+// Chunks are stored compressed with zstd (level 1: fast enough to write a 1M-node
+// checkpoint in the background and to load it in a fraction of a second).
+constexpr const char* kChunkCodec = "zstd";
+bool compress_chunk(std::string_view raw, std::string* out);
+// False when `packed` is not one complete zstd frame of a sane size.
+bool decompress_chunk(std::string_view packed, std::string* out);
+
 uint32_t chunk_crc(int64_t checkpoint_zxid, int64_t seq, int64_t record_count,
                    std::string_view data);
 

@@ -39,7 +39,9 @@ std::unique_ptr<LogDb> LogDb::open(const std::string& path, const std::string& v
   Db* d = log->db();
   std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
                         (force_sync ? "FULL" : "OFF") +
-                        "; PRAGMA journal_size_limit=67108864; PRAGMA wal_autocheckpoint=0;";
+                        "; PRAGMA journal_size_limit=16777216; PRAGMA wal_autocheckpoint=0;"
+                        // Purged pages go back to the file system (takes effect on a new file).
+                        " PRAGMA auto_vacuum=INCREMENTAL;";
   Status st = d->exec(pragmas.c_str());
   if (st.ok) st = d->exec(kSchema);
   if (st.ok) st = create_meta_table(d);
@@ -177,7 +179,8 @@ Status LogDb::purge_through(int64_t zxid) {
     return st;
   }
   meta_["purged_through_zxid"] = std::to_string(zxid);
-  return Status::Ok();
+  // Give the purged pages back so the file shrinks to the live log.
+  return db_->exec("PRAGMA incremental_vacuum;");
 }
 
 int64_t LogDb::count_after(int64_t zxid) {

@@ -7,7 +7,7 @@
 namespace zkd::storage {
 
 namespace {
-constexpr int kRestartFrames = 16384;  // 64 MiB of 4 KiB pages
+constexpr int kRestartFrames = 4096;  // 16 MiB of 4 KiB pages
 }  // namespace
 
 Status WalCheckpointer::start(const std::string& path, const std::string& vfs, int interval_ms) {
