@@ -77,7 +77,8 @@ class Store {
   // CRC is verified on the way; a corrupt chunk fails the store, moves the state file aside
   // and returns an error naming the file, checkpoint zxid and chunk.
   virtual Status load_checkpoint(const std::function<void(std::string_view record)>& fn) = 0;
-  // Calls fn for every logged Txn with zxid > after_zxid, in zxid order.
+  // Calls fn for every logged Txn with zxid > after_zxid, in zxid order (CRC checked).
+  // The views passed to fn (here and in load_checkpoint) are valid only during the call.
   virtual Status replay_log(int64_t after_zxid,
                             const std::function<void(int64_t zxid, std::string_view txn)>& fn) = 0;
   // Highest zxid ever logged (also after its entry was purged behind a checkpoint).
