@@ -40,6 +40,7 @@ void GroupCommitter::stop() {
   }
   cv_.notify_all();
   space_cv_.notify_all();
+  std::lock_guard<std::mutex> join_lock(join_mu_);
   if (commit_thread_.joinable()) commit_thread_.join();
   if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }

@@ -85,6 +85,7 @@ class GroupCommitter {
   Stats stats_;                                          // GUARDED_BY(mu_)
   bool stopping_ = false;                                // GUARDED_BY(mu_)
   bool failed_ = false;                                  // GUARDED_BY(mu_)
+  std::mutex join_mu_;  // stop() may race with itself (or the destructor)
   std::thread commit_thread_;
   std::thread checkpoint_thread_;
 };
