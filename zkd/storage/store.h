@@ -27,6 +27,8 @@
 #include <string_view>
 #include <vector>
 
+#include "zkd/storage/checkpoint_records.h"
+
 namespace zkd::storage {
 
 struct StoreConfig {
@@ -97,7 +99,11 @@ class Store {
   // caller), makes it durable, then (autopurge) drops checkpoints beyond
   // snap_retain_count and log entries <= the oldest retained checkpoint's zxid.
   // A checkpoint at an existing zxid replaces it.
-  virtual Status write_checkpoint(int64_t zxid, const std::vector<std::string>& records) = 0;
+  virtual Status write_checkpoint(int64_t zxid, const CheckpointRecords& records) = 0;
+  // Convenience for small checkpoints (tests, tools): packs and writes.
+  Status write_checkpoint(int64_t zxid, const std::vector<std::string>& records) {
+    return write_checkpoint(zxid, CheckpointRecords(records));
+  }
 
   // --- Metadata (epochs, server id, committed zxid ...) ---
   // Stored in zkd-state.db table `meta`, durable (fsync'd) on Ok. The store itself writes
