@@ -22,6 +22,9 @@ struct FaultCase {
   const char* name;
 };
 
+// Keeps the parameter's printed form (and so ctest's test name) readable and stable.
+void PrintTo(const FaultCase& c, std::ostream* os) { *os << c.name; }
+
 class StoreFault : public ::testing::TestWithParam<FaultCase> {
  protected:
   void TearDown() override { fault_vfs::disarm(); }
