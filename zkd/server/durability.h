@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "zkd/storage/checkpoint_records.h"
+
 namespace zkd::server {
 
 class Durability {
@@ -25,7 +27,7 @@ class Durability {
   virtual bool failed() const = 0;
   virtual std::string failure() const = 0;
   // Asks for a checkpoint of the state as of `zxid` (the records describe it).
-  virtual void checkpoint(int64_t zxid, std::vector<std::string> records) = 0;
+  virtual void checkpoint(int64_t zxid, storage::CheckpointRecords records) = 0;
 };
 
 }  // namespace zkd::server

@@ -20,12 +20,11 @@ constexpr int32_t kNodeRecord = 1;
 constexpr int32_t kSessionRecord = 2;
 }  // namespace
 
-std::vector<std::string> Server::checkpoint_records() const {
-  std::vector<std::string> records;
-  records.reserve(static_cast<size_t>(tree_.node_count()) + sessions_.size());
+storage::CheckpointRecords Server::checkpoint_records() const {
+  storage::CheckpointRecords records;
+  std::string rec;  // reused: records are packed into chunks as they are made
   tree_.for_each_preorder([&](const std::string& path, const tree::Node& n) {
-    std::string rec;
-    rec.reserve(96 + path.size() + n.data.size());
+    rec.clear();
     proto::Writer w(&rec);
     w.i32(kNodeRecord);
     w.bytes(path);
@@ -44,18 +43,18 @@ std::vector<std::string> Server::checkpoint_records() const {
     w.i32(n.aversion);
     w.i64(n.ephemeral_owner);
     w.i64(n.pzxid);
-    records.push_back(std::move(rec));
+    records.add(rec);
   });
   // Sessions in id order: the checkpoint is the same bytes for the same state.
   std::map<int64_t, int32_t> sessions;
   for (const auto& [id, s] : sessions_.all()) sessions[id] = s.timeout_ms;
   for (const auto& [id, timeout] : sessions) {
-    std::string rec;
+    rec.clear();
     proto::Writer w(&rec);
     w.i32(kSessionRecord);
     w.i64(id);
     w.i32(timeout);
-    records.push_back(std::move(rec));
+    records.add(rec);
   }
   return records;
 }

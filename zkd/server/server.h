@@ -120,7 +120,7 @@ class Server {
   void reap_containers(int64_t now_ms);
   void maybe_checkpoint();
   void run_tasks();
-  std::vector<std::string> checkpoint_records() const;
+  storage::CheckpointRecords checkpoint_records() const;
   int64_t now_ms() const;   // monotonic
   int64_t wall_ms() const;  // txn times (decided here, carried in the Txn)
 

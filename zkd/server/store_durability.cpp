@@ -39,7 +39,7 @@ std::string StoreDurability::failure() const {
   return failure_;
 }
 
-void StoreDurability::checkpoint(int64_t zxid, std::vector<std::string> records) {
+void StoreDurability::checkpoint(int64_t zxid, storage::CheckpointRecords records) {
   committer_->request_checkpoint(zxid, std::move(records));
 }
 

@@ -28,7 +28,7 @@ class StoreDurability : public Durability {
   int64_t durable_zxid() const override { return durable_.load(std::memory_order_acquire); }
   bool failed() const override { return failed_.load(std::memory_order_acquire); }
   std::string failure() const override;
-  void checkpoint(int64_t zxid, std::vector<std::string> records) override;
+  void checkpoint(int64_t zxid, storage::CheckpointRecords records) override;
   // Writes everything submitted, then joins the storage threads.
   void stop();
   storage::GroupCommitter::Stats committer_stats() const { return committer_->stats(); }

@@ -169,7 +169,7 @@ int64_t CheckpointDir::bytes() const {
   return total;
 }
 
-Status CheckpointDir::write(int64_t zxid, const std::vector<std::string>& records) {
+Status CheckpointDir::write(int64_t zxid, const CheckpointRecords& records) {
   const std::string path = dir_ + "/" + checkpoint_file_name(zxid);
   const std::string tmp = path + ".tmp";
   ::unlink(tmp.c_str());
@@ -186,41 +186,27 @@ Status CheckpointDir::write(int64_t zxid, const std::vector<std::string>& record
   if (st.ok) st = create_meta_table(db.get());
   if (st.ok) st = db->exec("BEGIN");
   if (!st.ok) return st;
-  CheckpointInfo info{zxid, now_ms(), static_cast<int64_t>(records.size()), 0, 0, path};
+  CheckpointInfo info{zxid, now_ms(), records.record_count(), 0, 0, path};
   {
     Stmt ins(db.get(), "INSERT INTO chunk(seq, record_count, data, crc) VALUES(?1, ?2, ?3, ?4)");
     if (!ins.ok()) return Status::Error(db->error("prepare checkpoint"));
-    std::string chunk;
-    chunk.reserve(kChunkTargetBytes + 4096);
     std::string packed;
-    int64_t in_chunk = 0;
-    auto flush = [&]() {
+    for (const CheckpointRecords::Chunk& chunk : records.chunks()) {
       // Chunks are stored zstd-compressed (meta chunk_codec); the CRC covers the stored bytes.
-      if (!compress_chunk(chunk, &packed)) {
-        st = Status::Error(path + ": compress chunk " + std::to_string(info.chunk_count));
-        return false;
+      if (!compress_chunk(chunk.data, &packed)) {
+        return Status::Error(path + ": compress chunk " + std::to_string(info.chunk_count));
       }
       ins.reset()
           .bind(1, info.chunk_count)
-          .bind(2, in_chunk)
+          .bind(2, chunk.record_count)
           .bind_blob(3, packed)
-          .bind(4, chunk_crc(zxid, info.chunk_count, in_chunk, packed));
+          .bind(4, chunk_crc(zxid, info.chunk_count, chunk.record_count, packed));
       if (ins.step() != SQLITE_DONE) {
-        st = Status::Error(db->error("write chunk " + std::to_string(info.chunk_count)));
-        return false;
+        return Status::Error(db->error("write chunk " + std::to_string(info.chunk_count)));
       }
       info.data_bytes += static_cast<int64_t>(packed.size());
       ++info.chunk_count;
-      chunk.clear();
-      in_chunk = 0;
-      return true;
-    };
-    for (const std::string& r : records) {
-      append_record(&chunk, r);
-      ++in_chunk;
-      if (chunk.size() >= kChunkTargetBytes && !flush()) return st;
     }
-    if (in_chunk > 0 && !flush()) return st;
   }
   MetaMap meta = {{"format", kFormat},
                   {"format_version", std::to_string(kFormatVersion)},

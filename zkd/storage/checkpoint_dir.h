@@ -46,7 +46,7 @@ class CheckpointDir {
   int64_t bytes() const;  // sum of the checkpoint files' sizes
 
   // Writes a complete checkpoint (replacing one at the same zxid).
-  Status write(int64_t zxid, const std::vector<std::string>& records);
+  Status write(int64_t zxid, const CheckpointRecords& records);
   // Streams the records of the newest checkpoint, verifying every chunk (CRC, seq order,
   // counts against the header). On damage sets *corrupt_path and fails naming the file,
   // zxid and chunk.

@@ -1,5 +1,7 @@
 #include "zkd/storage/chunk.h"
 
+#include <algorithm>
+
 #include "zkd/storage/crc32c.h"
 
 #include <zstd.h>
@@ -35,6 +37,22 @@ void append_record(std::string* chunk, std::string_view record) {
   }
   chunk->push_back(static_cast<char>(n));
   chunk->append(record);
+}
+
+CheckpointRecords::CheckpointRecords(const std::vector<std::string>& records) {
+  for (const std::string& r : records) add(r);
+}
+
+void CheckpointRecords::add(std::string_view record) {
+  if (chunks_.empty() || chunks_.back().data.size() >= kChunkTargetBytes) {
+    chunks_.emplace_back();
+    // One allocation per chunk: growing by doubling would copy and page-fault each
+    // chunk several times over.
+    chunks_.back().data.reserve(kChunkTargetBytes + std::min<size_t>(record.size() + 10, 1 << 16));
+  }
+  append_record(&chunks_.back().data, record);
+  ++chunks_.back().record_count;
+  ++record_count_;
 }
 
 int64_t for_each_record(std::string_view chunk, const std::function<void(std::string_view)>& fn) {

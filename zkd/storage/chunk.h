@@ -1,5 +1,5 @@
 // Checkpoint chunks: many opaque records packed into one blob, each prefixed by its
-// length as an unsigned LEB128 varint. A chunk is one row of checkpoint_chunk; its CRC
+// length as an unsigned LEB128 varint. A chunk is one row of a checkpoint file; its CRC
 // (stored in the row) covers the checkpoint zxid, the chunk's seq, its record count and
 // the blob. Pure functions, thread-safe.
 #pragma once
@@ -9,10 +9,9 @@
 #include <string>
 #include <string_view>
 
-namespace zkd::storage {
+#include "zkd/storage/checkpoint_records.h"
 
-// Chunks close once they reach this many bytes (a larger record gets a chunk of its own).
-constexpr size_t kChunkTargetBytes = 1 << 20;
+namespace zkd::storage {
 
 void append_record(std::string* chunk, std::string_view record);
 

@@ -26,7 +26,7 @@ void GroupCommitter::submit(LogEntry entry) {
   cv_.notify_all();
 }
 
-void GroupCommitter::request_checkpoint(int64_t zxid, std::vector<std::string> records) {
+void GroupCommitter::request_checkpoint(int64_t zxid, CheckpointRecords records) {
   std::lock_guard<std::mutex> lock(mu_);
   if (failed_ || stopping_) return;
   pending_checkpoint_ = PendingCheckpoint{zxid, std::move(records), submitted_seq_};
@@ -40,6 +40,7 @@ void GroupCommitter::stop() {
   }
   cv_.notify_all();
   space_cv_.notify_all();
+  std::lock_guard<std::mutex> join_lock(join_mu_);
   if (commit_thread_.joinable()) commit_thread_.join();
   if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }

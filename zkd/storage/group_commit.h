@@ -57,14 +57,17 @@ class GroupCommitter {
   void submit(LogEntry entry);
   // Writes a checkpoint on the checkpoint thread, after everything submitted before it is
   // durable. `records` must describe the state as of `zxid`.
-  void request_checkpoint(int64_t zxid, std::vector<std::string> records);
+  void request_checkpoint(int64_t zxid, CheckpointRecords records);
+  void request_checkpoint(int64_t zxid, const std::vector<std::string>& records) {
+    request_checkpoint(zxid, CheckpointRecords(records));
+  }
   void stop();
   Stats stats() const;
 
  private:
   struct PendingCheckpoint {
     int64_t zxid;
-    std::vector<std::string> records;
+    CheckpointRecords records;
     int64_t after_seq;  // entries submitted before the request
   };
   void run_commits();
@@ -85,6 +88,7 @@ class GroupCommitter {
   Stats stats_;                                          // GUARDED_BY(mu_)
   bool stopping_ = false;                                // GUARDED_BY(mu_)
   bool failed_ = false;                                  // GUARDED_BY(mu_)
+  std::mutex join_mu_;  // stop() may race with itself (or the destructor)
   std::thread commit_thread_;
   std::thread checkpoint_thread_;
 };

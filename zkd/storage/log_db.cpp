@@ -37,11 +37,11 @@ std::unique_ptr<LogDb> LogDb::open(const std::string& path, const std::string& v
   }
   std::unique_ptr<LogDb> log(new LogDb(std::move(db)));
   Db* d = log->db();
-  std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
+  // auto_vacuum first: it only takes on a new, empty file, before WAL mode writes page 1.
+  // Purged pages then go back to the file system (purge_through runs incremental_vacuum).
+  std::string pragmas = std::string("PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
                         (force_sync ? "FULL" : "OFF") +
-                        "; PRAGMA journal_size_limit=16777216; PRAGMA wal_autocheckpoint=0;"
-                        // Purged pages go back to the file system (takes effect on a new file).
-                        " PRAGMA auto_vacuum=INCREMENTAL;";
+                        "; PRAGMA journal_size_limit=16777216; PRAGMA wal_autocheckpoint=0;";
   Status st = d->exec(pragmas.c_str());
   if (st.ok) st = d->exec(kSchema);
   if (st.ok) st = create_meta_table(d);

@@ -121,7 +121,8 @@ class SqliteStore : public Store {
     return st;
   }
 
-  Status write_checkpoint(int64_t zxid, const std::vector<std::string>& records) override {
+  using Store::write_checkpoint;
+  Status write_checkpoint(int64_t zxid, const CheckpointRecords& records) override {
     int64_t purge_log_through = 0;
     std::lock_guard<std::mutex> cp_lock(cp_mu_);
     if (failed_) return failure_status();

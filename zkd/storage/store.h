@@ -1,5 +1,6 @@
 // Durable storage for zkd: an ordered log of Txns keyed by zxid, checkpoints of the
-// committed state, and metadata. Lives in SQLite (WAL mode) under dataDir/dataLogDir.
+// committed state, and metadata, in SQLite: dataLogDir/zkd-log.db (WAL), dataDir/
+// zkd-state.db (WAL) and dataDir/checkpoints/checkpoint-<zxid hex>.db (write-once).
 // The on-disk layout is described in docs/storage.md.
 //
 // The store is format-agnostic: a Txn and a checkpoint record are opaque bytes produced
@@ -27,6 +28,8 @@
 #include <string_view>
 #include <vector>
 
+#include "zkd/storage/checkpoint_records.h"
+
 namespace zkd::storage {
 
 struct StoreConfig {
@@ -52,7 +55,7 @@ struct LogEntry {
 
 // Sizes and positions for `dirs`, `mntr` and the AdminServer.
 struct StoreStats {
-  int64_t data_dir_bytes = 0;  // state database files (zkd-state.db + -wal + -shm)
+  int64_t data_dir_bytes = 0;  // zkd-state.db (+ -wal, -shm) and the checkpoint files
   int64_t log_dir_bytes = 0;   // log database files (zkd-log.db + -wal + -shm)
   int64_t last_logged_zxid = 0;
   int64_t last_checkpoint_zxid = 0;
@@ -73,11 +76,13 @@ class Store {
   // --- Recovery (before serving) ---
   // Zxid of the newest checkpoint (0 when none).
   virtual int64_t checkpoint_zxid() const = 0;
-  // Calls fn for every record of the newest checkpoint, in the order written. Every chunk's
-  // CRC is verified on the way; a corrupt chunk fails the store, moves the state file aside
-  // and returns an error naming the file, checkpoint zxid and chunk.
+  // Calls fn for every record of the newest checkpoint, in the order written (nothing when
+  // there is none). Every chunk's CRC is verified on the way; a corrupt chunk fails the
+  // store, moves that checkpoint file aside (the next start falls back to the previous
+  // checkpoint) and returns an error naming the file, checkpoint zxid and chunk.
   virtual Status load_checkpoint(const std::function<void(std::string_view record)>& fn) = 0;
-  // Calls fn for every logged Txn with zxid > after_zxid, in zxid order.
+  // Calls fn for every logged Txn with zxid > after_zxid, in zxid order (CRC checked).
+  // The views passed to fn (here and in load_checkpoint) are valid only during the call.
   virtual Status replay_log(int64_t after_zxid,
                             const std::function<void(int64_t zxid, std::string_view txn)>& fn) = 0;
   // Highest zxid ever logged (also after its entry was purged behind a checkpoint).
@@ -96,7 +101,11 @@ class Store {
   // caller), makes it durable, then (autopurge) drops checkpoints beyond
   // snap_retain_count and log entries <= the oldest retained checkpoint's zxid.
   // A checkpoint at an existing zxid replaces it.
-  virtual Status write_checkpoint(int64_t zxid, const std::vector<std::string>& records) = 0;
+  virtual Status write_checkpoint(int64_t zxid, const CheckpointRecords& records) = 0;
+  // Convenience for small checkpoints (tests, tools): packs and writes.
+  Status write_checkpoint(int64_t zxid, const std::vector<std::string>& records) {
+    return write_checkpoint(zxid, CheckpointRecords(records));
+  }
 
   // --- Metadata (epochs, server id, committed zxid ...) ---
   // Stored in zkd-state.db table `meta`, durable (fsync'd) on Ok. The store itself writes
@@ -111,10 +120,11 @@ class Store {
 // Opens (creating when absent) the store. Takes an exclusive lock on data_dir
 // (dataDir/zkd.lock, and dataLogDir/zkd.lock when separate): a second process on the same
 // dataDir gets an error naming the lock holder's pid. Refuses to start empty on a dataDir
-// that holds Apache ZooKeeper data (version-2/). Verifies every log row and metadata row: a corrupt
-// tail of the log (the last entries, never acknowledged) is truncated with a warning; corruption
-// elsewhere fails the open with the file and record named, and the file is moved aside
-// (<file>.corrupt-<n>, never deleted). Returns nullptr with *status set on error.
+// that holds Apache ZooKeeper data (version-2/). Verifies every log row, metadata row and
+// checkpoint header: a corrupt tail of the log (the last entries, never acknowledged) is
+// truncated with a warning; corruption elsewhere fails the open with the file and record
+// named, and the file is moved aside (<file>.corrupt-<n>, never deleted).
+// Returns nullptr with *status set on error.
 std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status);
 
 // Reads dataDir/myid as ZooKeeper does: one integer, surrounding whitespace ignored.

@@ -34,5 +34,30 @@ TEST(Chunk, TruncatedChunkDoesNotParse) {
   EXPECT_EQ(for_each_record(chunk, [](std::string_view) {}), -1);
 }
 
+TEST(CheckpointRecords, PacksIntoBoundedChunksInOrder) {
+  CheckpointRecords recs;
+  std::vector<std::string> expect;
+  for (int i = 0; i < 20000; ++i) {
+    expect.push_back(std::string(100 + i % 7, static_cast<char>('a' + i % 26)));
+    recs.add(expect.back());
+  }
+  expect.push_back(std::string(2 * kChunkTargetBytes, 'z'));
+  recs.add(expect.back());
+  expect.push_back("");
+  recs.add(expect.back());
+  EXPECT_EQ(recs.record_count(), static_cast<int64_t>(expect.size()));
+  EXPECT_GE(recs.chunks().size(), 3u);
+  std::vector<std::string> got;
+  int64_t counted = 0;
+  for (const auto& c : recs.chunks()) {
+    // A chunk only grows past the target by its last record.
+    EXPECT_EQ(for_each_record(c.data, [&](std::string_view r) { got.emplace_back(r); }),
+              c.record_count);
+    counted += c.record_count;
+  }
+  EXPECT_EQ(counted, recs.record_count());
+  EXPECT_EQ(got, expect);
+}
+
 }  // namespace
 }  // namespace zkd::storage

@@ -22,6 +22,11 @@ struct FaultCase {
   const char* name;
 };
 
+// Keeps the parameter's printed form (and so ctest's test name) readable and stable.
+void PrintTo(const FaultCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class StoreFault : public ::testing::TestWithParam<FaultCase> {
  protected:
   void TearDown() override { fault_vfs::disarm(); }
@@ -118,6 +123,58 @@ TEST(StoreFaultMisc, CheckpointWriteFailureIsStickyToo) {
   fault_vfs::disarm();
   EXPECT_TRUE(s->failed());
   EXPECT_FALSE(s->append(entries(6, 6)).ok);
+}
+
+TEST(StoreFaultMisc, DiskFullDuringCheckpointKeepsThePreviousOne) {
+  TempDir dir;
+  StoreConfig c;
+  c.data_dir = dir.path();
+  c.sqlite_vfs = fault_vfs::install();
+  {
+    auto s = must_open(c);
+    ASSERT_TRUE(s->append(entries(1, 10)).ok);
+    ASSERT_TRUE(s->write_checkpoint(5, {"old"}).ok);
+    // Incompressible records (chunks are zstd-compressed): enough pages to hit write 20.
+    std::vector<std::string> big(5000, std::string(1000, 'b'));
+    uint64_t x = 88172645463325252ULL;
+    for (auto& r : big) {
+      for (auto& ch : r) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        ch = static_cast<char>(x);
+      }
+    }
+    fault_vfs::arm(fault_vfs::Op::kWrite, 20, fault_vfs::Error::kNoSpace, true, "/checkpoint-");
+    Status st = s->write_checkpoint(10, big);
+    fault_vfs::disarm();
+    ASSERT_FALSE(st.ok);
+    EXPECT_NE(st.message.find("SQLITE_FULL"), std::string::npos) << st.message;
+    EXPECT_TRUE(s->failed());
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir / "checkpoints/checkpoint-000000000000000a.db.tmp"));
+  c.sqlite_vfs = "";
+  auto s = must_open(c);  // removes the unfinished file, keeps the good checkpoint
+  EXPECT_FALSE(std::filesystem::exists(dir / "checkpoints/checkpoint-000000000000000a.db.tmp"));
+  EXPECT_EQ(s->checkpoint_zxid(), 5);
+  std::vector<std::string> recs;
+  ASSERT_TRUE(s->load_checkpoint([&](std::string_view r) { recs.emplace_back(r); }).ok);
+  EXPECT_EQ(recs, std::vector<std::string>{"old"});
+  EXPECT_EQ(replay_all(s.get(), 5).size(), 5u);
+}
+
+TEST(StoreFaultMisc, OpenOnAFullDiskFailsCleanly) {
+  TempDir dir;
+  StoreConfig c;
+  c.data_dir = dir.path();
+  c.sqlite_vfs = fault_vfs::install();
+  fault_vfs::arm(fault_vfs::Op::kWrite, 1, fault_vfs::Error::kNoSpace, true);
+  Status st;
+  auto s = open_store(c, &st);
+  fault_vfs::disarm();
+  EXPECT_EQ(s, nullptr);
+  EXPECT_NE(st.message.find("SQLITE_FULL"), std::string::npos) << st.message;
+  // Nothing was created that a later start would mistake for damage.
+  c.sqlite_vfs = "";
+  EXPECT_NE(open_store(c, &st), nullptr) << st.message;
 }
 
 TEST(StoreFaultMisc, VfsCountsWritesAndSyncs) {
