@@ -5,6 +5,7 @@
 //   kNodeRecord:    path, data, acl, czxid, mzxid, ctime, mtime, version, cversion,
 //                   aversion, ephemeral_owner, pzxid
 //   kSessionRecord: session id, timeout_ms
+//   kSizeRecord:    node count (first record, so recovery can size the table once)
 // Nodes come parents-first so restore() always finds the parent.
 #include <cinttypes>
 
@@ -18,11 +19,18 @@ namespace zkd::server {
 namespace {
 constexpr int32_t kNodeRecord = 1;
 constexpr int32_t kSessionRecord = 2;
+constexpr int32_t kSizeRecord = 3;
 }  // namespace
 
 storage::CheckpointRecords Server::checkpoint_records() const {
   storage::CheckpointRecords records;
   std::string rec;  // reused: records are packed into chunks as they are made
+  {
+    proto::Writer w(&rec);
+    w.i32(kSizeRecord);
+    w.i64(tree_.node_count());
+    records.add(rec);
+  }
   tree_.for_each_preorder([&](const std::string& path, const tree::Node& n) {
     rec.clear();
     proto::Writer w(&rec);
@@ -96,6 +104,8 @@ bool Server::recover(storage::Store* store, std::string* error) {
       }
       n.acl = last_acl;
       if (!tree_.restore(path, std::move(n))) bad = true;
+    } else if (kind == kSizeRecord) {
+      tree_.reserve(static_cast<size_t>(std::max<int64_t>(0, r.i64())));
     } else if (kind == kSessionRecord) {
       int64_t id = r.i64();
       int32_t timeout = r.i32();

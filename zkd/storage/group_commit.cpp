@@ -1,5 +1,7 @@
 #include "zkd/storage/group_commit.h"
 
+#include <malloc.h>
+
 namespace zkd::storage {
 
 GroupCommitter::GroupCommitter(Store* store, Options options,
@@ -115,6 +117,11 @@ void GroupCommitter::run_checkpoints() {
       report_failure(st.message);
       return;
     }
+    // A checkpoint of a big tree is hundreds of MB of transient buffers; hand the freed
+    // pages back to the OS instead of keeping them in malloc's free lists (resident
+    // memory is a metric operators watch).
+    cp.records = CheckpointRecords();
+    malloc_trim(0);
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.checkpoints;
   }
