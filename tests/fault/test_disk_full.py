@@ -10,6 +10,7 @@ checkpoints there with dataLogDir elsewhere (a checkpoint write fails).
 Needs root (mount); exits 77 (ctest SKIP) when the tmpfs cannot be mounted.
 """
 import os
+import random
 import re
 import subprocess
 import sys
@@ -83,7 +84,8 @@ def run_case(binary, work, layout, f):
         failed_at = None
         t0 = time.time()
         for i in range(5000):
-            path, data = "/df/n%05d" % i, (b"%05d" % i) * (PAYLOAD // 5)
+            # Incompressible (checkpoints are zstd-compressed), yet checkable: seeded bytes.
+            path, data = "/df/n%05d" % i, random.Random(i).randbytes(PAYLOAD)
             pending = writer.create_async(path, data, include_data=True)
             try:
                 pending.get(timeout=3)

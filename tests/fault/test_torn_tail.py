@@ -147,28 +147,37 @@ def corrupt_case(binary, work, name, f):
     wal = db + "-wal"
     if os.path.exists(wal) and os.path.getsize(wal) > 0:
         print("[%s] note: %s-wal still has %d bytes after a clean stop" % (name, fname, os.path.getsize(wal)))
-    with open(db, "rb") as fh:
-        blob = bytearray(fh.read())
-    page_size = struct.unpack(">H", blob[16:18])[0]
-    page_size = 65536 if page_size == 1 else page_size
-    target = b"MARK%05d" % {"row-crc-last": N - 1, "state-chunk": 30}.get(name, N // 2)
-    at = blob.find(target)
-    if not f.check(at >= 0, "[%s] marker %r not found in %s (WAL not checkpointed on clean stop?)"
-                   % (name, target, fname)):
-        return
     if name == "state-chunk":
-        # Every copy in the file (one file may hold both checkpoints): the newest is hit.
-        while at >= 0:
-            blob[at + 3] ^= 0x20
-            at = blob.find(target, at + 1)
-    elif name in ("row-crc-middle", "row-crc-last"):
-        blob[at + 3] ^= 0x20  # MARK -> MARk: same length, the row CRC no longer matches
+        # Checkpoint chunks are zstd-compressed, so no plaintext marker to find: flip one
+        # byte of the newest checkpoint's first chunk through SQLite (its CRC then fails).
+        import sqlite3
+        con = sqlite3.connect(db)
+        (data,) = con.execute("SELECT data FROM chunk WHERE seq = 0").fetchone()
+        data = bytearray(data)
+        data[len(data) // 2] ^= 0x20
+        con.execute("UPDATE chunk SET data = ? WHERE seq = 0", (bytes(data),))
+        con.commit()
+        con.close()
+        with open(db, "rb") as fh:
+            blob = bytearray(fh.read())  # the damaged original, to compare with what is moved aside
     else:
-        page = at // page_size
-        off = page * page_size if page > 0 else 100
-        blob[off:off + 12] = b"\xee" * 12  # b-tree page header: invalid page type
-    with open(db, "wb") as fh:
-        fh.write(blob)
+        with open(db, "rb") as fh:
+            blob = bytearray(fh.read())
+        page_size = struct.unpack(">H", blob[16:18])[0]
+        page_size = 65536 if page_size == 1 else page_size
+        target = b"MARK%05d" % {"row-crc-last": N - 1}.get(name, N // 2)
+        at = blob.find(target)
+        if not f.check(at >= 0, "[%s] marker %r not found in %s (WAL not checkpointed on clean stop?)"
+                       % (name, target, fname)):
+            return
+        if name in ("row-crc-middle", "row-crc-last"):
+            blob[at + 3] ^= 0x20  # MARK -> MARk: same length, the row CRC no longer matches
+        else:
+            page = at // page_size
+            off = page * page_size if page > 0 else 100
+            blob[off:off + 12] = b"\xee" * 12  # b-tree page header: invalid page type
+        with open(db, "wb") as fh:
+            fh.write(blob)
     before = len(zkd.output())
     rc, serving = start_expecting_refusal(zkd)
     out = zkd.output()[before:]

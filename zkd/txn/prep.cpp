@@ -180,10 +180,12 @@ Txn Prepper::prep_create(int32_t opcode, proto::Reader& r, const WriteRequest& r
   int32_t code = 0;
   std::string parent = parent_or_fail(cr.path, &code);
   if (code) throw Failure(code);
-  proto::ACLs acl;
-  if (!tree::fixup_acl(cr.acl, *req.auth, &acl)) throw Failure(err::kInvalidACL);
   ChangeRecord parent_rec = require(parent, overlay);
   check_acl(parent_rec, proto::perm::kCreate, req);
+  // After the parent's CREATE check, as ZooKeeper 3.8 answers: an `auth` ACL from an
+  // unauthenticated client under a node it may not create in is NOAUTH (Go client test).
+  proto::ACLs acl;
+  if (!tree::fixup_acl(cr.acl, *req.auth, &acl)) throw Failure(err::kInvalidACL);
   bool sequential = flags == cm::kPersistentSequential || flags == cm::kEphemeralSequential ||
                     flags == cm::kPersistentSequentialWithTTL;
   std::string path = cr.path;

@@ -51,7 +51,9 @@ class Server:
         with open(self.cfg, "w") as f:
             f.write(f"tickTime=2000\ndataDir={self.dir}/data\nclientPort={self.port}\n"
                     f"clientPortAddress=127.0.0.1\n4lw.commands.whitelist={whitelist}\n"
-                    f"admin.enableServer=false\nextendedTypesEnabled=true\n{extra}")
+                    f"admin.enableServer=false\nextendedTypesEnabled=true\n"
+                    # zkd serves /metrics on 7000 by default: two servers would clash.
+                    f"metricsProvider.httpPort={free_port()}\n{extra}")
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         if TARGET == "zkd":
             if not os.access(ZKD_BIN, os.X_OK):
