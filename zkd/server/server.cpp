@@ -537,8 +537,12 @@ void Server::send_reply(Connection& c, int32_t xid, int64_t zxid, int32_t code,
   proto::write(w, proto::ReplyHeader{xid, zxid, code});
   if (code == err::kOk) w.raw(body);
   queue_frame(c, frame);
-  int64_t latency = now_ms() - received_ms;
-  stats_.record_response(latency, static_cast<int64_t>(frame.size() + 4));
+  record_reply(c, xid, zxid, opcode, now_ms() - received_ms, frame.size() + 4);
+}
+
+int64_t Server::record_reply(Connection& c, int32_t xid, int64_t zxid, int32_t opcode,
+                             int64_t latency, size_t bytes) {
+  stats_.record_response(latency, static_cast<int64_t>(bytes));
   auto& s = c.stats;
   ++s.packets_sent;
   s.last_opcode = opcode;
@@ -550,6 +554,7 @@ void Server::send_reply(Connection& c, int32_t xid, int64_t zxid, int32_t code,
   ++s.latency_count;
   if (s.min_latency_ms < 0 || latency < s.min_latency_ms) s.min_latency_ms = latency;
   if (latency > s.max_latency_ms) s.max_latency_ms = latency;
+  return latency;
 }
 
 void Server::process_durable() {
@@ -638,20 +643,8 @@ void Server::finish_write(Connection& c, const txn::Txn& t, const txn::ApplyResu
     if (code == err::kOk) w.raw(body);
     p.reply.swap(frame);
     p.done = true;
-    int64_t latency = now_ms() - p.received_ms;
-    stats_.update_latency.record(latency);
-    stats_.record_response(latency, static_cast<int64_t>(p.reply.size() + 4));
-    auto& s = c.stats;
-    ++s.packets_sent;
-    s.last_opcode = p.opcode;
-    s.last_cxid = p.xid;
-    s.last_zxid = t.zxid;
-    s.last_response_ms = wall_ms();
-    s.last_latency_ms = latency;
-    s.total_latency_ms += latency;
-    ++s.latency_count;
-    if (s.min_latency_ms < 0 || latency < s.min_latency_ms) s.min_latency_ms = latency;
-    if (latency > s.max_latency_ms) s.max_latency_ms = latency;
+    stats_.update_latency.record(
+        record_reply(c, p.xid, t.zxid, p.opcode, now_ms() - p.received_ms, p.reply.size() + 4));
     break;
   }
   drain(c);

@@ -111,6 +111,9 @@ class Server {
                              const std::string& passwd);
   void send_reply(Connection& c, int32_t xid, int64_t zxid, int32_t err, std::string_view body,
                   int32_t opcode, int64_t received_ms);
+  // Counts a reply in the server's and the connection's stats; returns the latency.
+  int64_t record_reply(Connection& c, int32_t xid, int64_t zxid, int32_t opcode, int64_t latency,
+                       size_t bytes);
   void deliver_events(const std::vector<tree::WatchEvent>& events);
   void queue_frame(Connection& c, std::string_view frame);
   void flush(Connection& c);
