@@ -42,7 +42,7 @@ bool parse_bool(const std::string& v, bool* out) {
 
 // Keys ZooKeeper documents that zkd reads but does not act on (yet): warned once.
 const std::set<std::string> kAcceptedUnsupported = {
-    "secureClientPort", "secureClientPortAddress", "preAllocSize", "snapSizeLimitInKb",
+    "secureClientPort", "secureClientPortAddress", "preAllocSize",
     "electionAlg", "peerType", "quorumListenOnAllIPs", "syncEnabled", "localSessionsEnabled",
     "localSessionsUpgradingEnabled", "standaloneEnabled", "reconfigEnabled", "dynamicConfigFile",
     "connectToLearnerMasterLimit", "clientPortListenBacklog", "maxResponseCacheSize",
@@ -119,6 +119,12 @@ struct Parser {
       c->snap_count = n;
       return true;
     }
+    if (key == "snapSizeLimitInKb") {
+      int64_t n;
+      if (!int_key(key, v, 1, INT64_MAX / 1024, &n)) return false;
+      c->snap_size_limit_kb = n;
+      return true;
+    }
     if (key == "forceSync") return boolean(key, v, &c->force_sync);
     if (key == "globalOutstandingLimit") return i32(key, v, 1, &c->global_outstanding_limit);
     if (key == "extendedTypesEnabled") return boolean(key, v, &c->extended_types);
@@ -165,6 +171,7 @@ std::vector<std::pair<std::string, std::string>> ServerConfig::describe() const 
       {"admin.serverPort", std::to_string(admin_port)},
       {"metricsProvider.httpPort", metrics_enabled ? std::to_string(metrics_port) : "disabled"},
       {"snapCount", std::to_string(snap_count)},
+      {"snapSizeLimitInKb", std::to_string(snap_size_limit_kb)},
       {"autopurge.snapRetainCount", std::to_string(snap_retain_count)},
       {"forceSync", force_sync ? "yes" : "no"},
       {"extendedTypesEnabled", extended_types ? "true" : "false"},

@@ -37,6 +37,10 @@ struct ServerConfig {
   int32_t snap_retain_count = 3;
   int32_t purge_interval_hours = 1;
   int64_t snap_count = 100000;
+  // snapSizeLimitInKb: also checkpoint once this much log has been written since the last
+  // one. ZooKeeper's default is 4 GiB; zkd's 64 MiB keeps restarts from replaying a long
+  // log when Txns are big (multis), at the cost of more frequent checkpoints.
+  int64_t snap_size_limit_kb = 65536;
   bool force_sync = true;
   int32_t global_outstanding_limit = 1000;
   bool extended_types = false;

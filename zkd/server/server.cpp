@@ -460,7 +460,11 @@ void Server::submit_write(const txn::WriteRequest& req, uint64_t conn_id) {
   int64_t zxid = next_zxid_++;
   txn::Txn t = prepper_.prep(req, zxid, wall_ms());
   ++stats_.ops_by_name[proto::op_name(req.opcode)];
-  if (durability_) durability_->submit(zxid, txn::encode(t));
+  if (durability_) {
+    std::string bytes = txn::encode(t);
+    log_bytes_since_checkpoint_ += static_cast<int64_t>(bytes.size());
+    durability_->submit(zxid, std::move(bytes));
+  }
   inflight_.push_back({zxid, std::move(t), conn_id});
 }
 
@@ -799,8 +803,12 @@ void Server::reset_connection_stats() {
 
 void Server::maybe_checkpoint() {
   if (!durability_ || durability_->failed()) return;
-  if (applied_zxid_ - last_checkpoint_zxid_ < config_.snap_count) return;
+  if (applied_zxid_ - last_checkpoint_zxid_ < config_.snap_count &&
+      log_bytes_since_checkpoint_ < config_.snap_size_limit_kb * 1024) {
+    return;
+  }
   last_checkpoint_zxid_ = applied_zxid_;
+  log_bytes_since_checkpoint_ = 0;
   durability_->checkpoint(applied_zxid_, checkpoint_records());
 }
 

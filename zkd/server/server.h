@@ -152,6 +152,7 @@ class Server {
   int64_t next_zxid_ = 1;
   int64_t applied_zxid_ = 0;
   int64_t last_checkpoint_zxid_ = 0;
+  int64_t log_bytes_since_checkpoint_ = 0;  // submitted since the last checkpoint request
   std::deque<Inflight> inflight_;
   int64_t next_tick_ms_ = 0;
   int64_t next_reap_ms_ = 0;

@@ -96,7 +96,11 @@ case "$cmd" in
       echo "admin.enableServer=false"
       echo "4lw.commands.whitelist=*"
       echo "maxClientCnxns=0"
-      if [[ "$target" == zkd ]]; then echo "metricsProvider.httpPort=$(free_port)"; fi
+      if [[ "$target" == zkd ]]; then
+        mport="$(free_port)"
+        while [[ "$mport" == "$port" ]]; do mport="$(free_port)"; done  # never the client port
+        echo "metricsProvider.httpPort=$mport"
+      fi
     } >"$dir/zoo.cfg"
     launch "$dir"
     ;;

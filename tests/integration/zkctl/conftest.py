@@ -25,10 +25,21 @@ ZK_CP = ":".join("/usr/share/java/" + j for j in [
 ZKCLI = "/usr/share/zookeeper/bin/zkCli.sh"
 
 
+_PORTS_HANDED_OUT = set()
+
+
 def free_port():
-    with socket.socket() as s:
+    """A free loopback port, never one this process handed out before: the kernel may
+    return the same ephemeral port to two quick binds, and one server's client and
+    metrics ports must differ."""
+    while True:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port = s.getsockname()[1]
+        s.close()
+        if port not in _PORTS_HANDED_OUT:
+            _PORTS_HANDED_OUT.add(port)
+            return port
 
 
 def four_letter(port, word, timeout=2.0):
@@ -45,6 +56,8 @@ def four_letter(port, word, timeout=2.0):
 class Server:
     def __init__(self, whitelist="*", extra=""):
         self.port = free_port()
+        # zkd serves /metrics on 7000 by default (two servers would clash): a port of its own.
+        self.metrics_port = free_port()
         self.dir = tempfile.mkdtemp(prefix="zkctl-test-")
         os.makedirs(os.path.join(self.dir, "data"))
         self.cfg = os.path.join(self.dir, "zoo.cfg")
@@ -52,8 +65,7 @@ class Server:
             f.write(f"tickTime=2000\ndataDir={self.dir}/data\nclientPort={self.port}\n"
                     f"clientPortAddress=127.0.0.1\n4lw.commands.whitelist={whitelist}\n"
                     f"admin.enableServer=false\nextendedTypesEnabled=true\n"
-                    # zkd serves /metrics on 7000 by default: two servers would clash.
-                    f"metricsProvider.httpPort={free_port()}\n{extra}")
+                    f"metricsProvider.httpPort={self.metrics_port}\n{extra}")
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         if TARGET == "zkd":
             if not os.access(ZKD_BIN, os.X_OK):

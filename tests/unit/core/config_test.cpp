@@ -16,13 +16,15 @@ std::string write_cfg(const std::string& text) {
 }  // namespace
 
 TEST(Config, ParsesZooCfgAndDefines) {
-  std::string p = write_cfg("tickTime=2000\ndataDir=/tmp/x\nclientPort=2182\n# c\nsnapCount=50\n");
+  std::string p = write_cfg(
+      "tickTime=2000\ndataDir=/tmp/x\nclientPort=2182\n# c\nsnapCount=50\nsnapSizeLimitInKb=1024\n");
   ServerConfig c;
   auto r = load_config(p, {"zookeeper.extendedTypesEnabled=true", "jute.maxbuffer=2000000"}, &c);
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(c.tick_ms, 2000);
   EXPECT_EQ(c.client_port, 2182);
   EXPECT_EQ(c.snap_count, 50);
+  EXPECT_EQ(c.snap_size_limit_kb, 1024);
   EXPECT_TRUE(c.extended_types);
   EXPECT_EQ(c.jute_max_buffer, 2000000);
   EXPECT_EQ(c.min_session_ms(), 4000);
