@@ -39,7 +39,7 @@ launch() {
   case "$target" in
     zkd)
       [[ -x "$zkd_bin" ]] || { echo "zk_target: zkd binary not found: $zkd_bin" >&2; exit 2; }
-      "$zkd_bin" -Dzookeeper.extendedTypesEnabled=true "$dir/zoo.cfg" >>"$dir/server.log" 2>&1 &
+      "$zkd_bin" -Dzookeeper.extendedTypesEnabled=true -Dznode.container.checkIntervalMs=1000 "$dir/zoo.cfg" >>"$dir/server.log" 2>&1 &
       ;;
     zookeeper)
       java -Dzookeeper.extendedTypesEnabled=true -Dznode.container.checkIntervalMs=1000 \
