@@ -41,21 +41,8 @@ def zkd_bin():
     return os.path.abspath(path)
 
 
-_PORTS_HANDED_OUT = set()
-
-
-def free_port():
-    """A free loopback port, never one this process handed out before: the kernel may
-    return the same ephemeral port to two quick binds, and one server's client and
-    metrics ports must differ."""
-    while True:
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-        s.close()
-        if port not in _PORTS_HANDED_OUT:
-            _PORTS_HANDED_OUT.add(port)
-            return port
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '../lib'))
+from ports import free_port  # noqa: E402
 
 
 def four_letter(port, word, timeout=2.0):
