@@ -32,6 +32,19 @@ void print_stat(Ctx& ctx, const Stat& s) {
   for (const auto& l : stat_lines(s)) ctx.out(l);
 }
 
+// set, setAcl and stat: {"path", "stat"} with -o json, else the Stat lines when asked.
+void print_path_stat(Ctx& ctx, const std::string& path, const Stat& s, bool text_stat) {
+  if (ctx.g.json) {
+    Json j;
+    j.begin_object().key("path").str(path).key("stat");
+    stat_json(j, s);
+    j.end_object();
+    ctx.out(j.text());
+  } else if (text_stat) {
+    print_stat(ctx, s);
+  }
+}
+
 std::string list_text(std::vector<std::string> v, bool sort) {
   if (sort) std::sort(v.begin(), v.end());
   std::string s = "[";
@@ -210,15 +223,7 @@ int cmd_set(Ctx& ctx, const Args& a) {
   ZK_OR_RETURN(ctx, zk);
   auto r = zk->set_data(path, data, version);
   if (!r.ok()) return ctx.zk_fail(r.err, path);
-  if (ctx.g.json) {
-    Json j;
-    j.begin_object().key("path").str(path).key("stat");
-    stat_json(j, r.value);
-    j.end_object();
-    ctx.out(j.text());
-  } else if (a.has("s")) {
-    print_stat(ctx, r.value);
-  }
+  print_path_stat(ctx, path, r.value, a.has("s"));
   return kOk;
 }
 
@@ -228,15 +233,7 @@ int cmd_stat(Ctx& ctx, const Args& a) {
   ZK_OR_RETURN(ctx, zk);
   auto r = zk->exists(path, a.has("w"));
   if (!r.ok()) return ctx.zk_fail(r.err, path);
-  if (ctx.g.json) {
-    Json j;
-    j.begin_object().key("path").str(path).key("stat");
-    stat_json(j, r.value);
-    j.end_object();
-    ctx.out(j.text());
-  } else {
-    print_stat(ctx, r.value);
-  }
+  print_path_stat(ctx, path, r.value, true);
   return kOk;
 }
 
@@ -369,15 +366,7 @@ int cmd_set_acl(Ctx& ctx, const Args& a) {
   }
   auto r = zk->set_acl(path, acl, version);
   if (!r.ok()) return ctx.zk_fail(r.err, path);
-  if (ctx.g.json) {
-    Json j;
-    j.begin_object().key("path").str(path).key("stat");
-    stat_json(j, r.value);
-    j.end_object();
-    ctx.out(j.text());
-  } else if (a.has("s")) {
-    print_stat(ctx, r.value);
-  }
+  print_path_stat(ctx, path, r.value, a.has("s"));
   return kOk;
 }
 
