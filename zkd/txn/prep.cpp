@@ -99,6 +99,14 @@ void Prepper::check_acl(const ChangeRecord& r, int32_t perm, const WriteRequest&
   if (!tree::acl_allows(*r.acl, *req.auth, perm)) throw Failure(err::kNoAuth);
 }
 
+// setData, setACL and check: a decoded request, a live session, a valid path, in that order.
+void Prepper::check_decoded_for_path(const proto::Reader& r, const std::string& path,
+                                     const WriteRequest& req) const {
+  if (!r.ok()) throw Failure(err::kMarshallingError);
+  check_session(req);
+  if (!tree::valid_path(path)) throw Failure(err::kBadArguments);
+}
+
 void Prepper::check_session(const WriteRequest& req) const {
   const session::Session* s = sessions_.find(req.session_id);
   if (!s || s->closing) throw Failure(err::kSessionExpired);
@@ -261,9 +269,7 @@ Txn Prepper::prep_set_data(proto::Reader& r, const WriteRequest& req, Overlay& o
                            int64_t zxid) {
   proto::SetDataRequest sr;
   proto::read(r, sr);
-  if (!r.ok()) throw Failure(err::kMarshallingError);
-  check_session(req);
-  if (!tree::valid_path(sr.path)) throw Failure(err::kBadArguments);
+  check_decoded_for_path(r, sr.path, req);
   ChangeRecord node = require(sr.path, overlay);
   check_acl(node, proto::perm::kWrite, req);
   int32_t version = check_version(node.version, sr.version);
@@ -283,9 +289,7 @@ Txn Prepper::prep_set_acl(proto::Reader& r, const WriteRequest& req, Overlay& ov
                           int64_t zxid) {
   proto::SetACLRequest sr;
   proto::read(r, sr);
-  if (!r.ok()) throw Failure(err::kMarshallingError);
-  check_session(req);
-  if (!tree::valid_path(sr.path)) throw Failure(err::kBadArguments);
+  check_decoded_for_path(r, sr.path, req);
   proto::ACLs acl;
   if (!tree::fixup_acl(sr.acl, *req.auth, &acl)) throw Failure(err::kInvalidACL);
   ChangeRecord node = require(sr.path, overlay);
@@ -306,9 +310,7 @@ Txn Prepper::prep_set_acl(proto::Reader& r, const WriteRequest& req, Overlay& ov
 Txn Prepper::prep_check(proto::Reader& r, const WriteRequest& req, Overlay& overlay) {
   proto::PathVersionRequest cr;
   proto::read(r, cr);
-  if (!r.ok()) throw Failure(err::kMarshallingError);
-  check_session(req);
-  if (!tree::valid_path(cr.path)) throw Failure(err::kBadArguments);
+  check_decoded_for_path(r, cr.path, req);
   ChangeRecord node = require(cr.path, overlay);
   check_acl(node, proto::perm::kRead, req);
   Txn t;

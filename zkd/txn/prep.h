@@ -73,6 +73,8 @@ class Prepper {
   ChangeRecord require(const std::string& path, const Overlay& overlay) const;
   void check_acl(const ChangeRecord& r, int32_t perm, const WriteRequest& req) const;
   void check_session(const WriteRequest& req) const;
+  void check_decoded_for_path(const proto::Reader& r, const std::string& path,
+                              const WriteRequest& req) const;
 
   Txn prep_op(int32_t opcode, proto::Reader& r, const WriteRequest& req, Overlay& overlay,
               int64_t zxid);
