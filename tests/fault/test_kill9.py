@@ -36,7 +36,7 @@ import time
 from kazoo.client import KazooClient
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zkfault import Failures, make_server, target, zkd_bin  # noqa: E402
+from zkfault import Failures, make_server, newest_log_segment, target, zkd_bin  # noqa: E402
 
 DEFINITE_FAILURES = {"NodeExistsError", "NoNodeError", "BadVersionError", "NotEmptyError",
                      "NoChildrenForEphemeralsError", "BadArgumentsError", "NoAuthError"}
@@ -354,7 +354,7 @@ def main():
                 sum(1 for _, a in m.eph.values() if a.status == "acked")
 
             if sabotage and target() == "zkd":
-                db = sqlite3.connect(os.path.join(zkd.cfg.get("dataLogDir", zkd.data_dir), "zkd-log.db"))
+                db = sqlite3.connect(newest_log_segment(zkd.cfg.get("dataLogDir", zkd.data_dir)))
                 db.execute("DELETE FROM log WHERE zxid IN (SELECT zxid FROM log ORDER BY zxid DESC LIMIT ?)",
                            (sabotage,))
                 db.commit()

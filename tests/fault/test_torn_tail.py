@@ -2,7 +2,7 @@
 """Damaged log files on a real server.
 
 Part A, torn WAL tail: write N nodes one at a time (each acknowledged before the next),
-kill -9, then damage the end of zkd-log.db-wal:
+kill -9, then damage the end of the newest log segment's WAL (zkd-log.<zxid>.db-wal):
   partial-frame   append a partial, garbage frame (what a crash mid-write leaves): every
                   acknowledged write must survive;
   cut-1 / cut-half / garble-last   cut into / garble the last (complete, acknowledged)
@@ -10,7 +10,8 @@ kill -9, then damage the end of zkd-log.db-wal:
                   acknowledged history (losing only the tail).
 zkd must start, serve, and accept new writes.
 
-Part B, corruption inside zkd-log.db / zkd-state.db after a clean stop (WAL checkpointed in):
+Part B, corruption inside the newest log segment / a checkpoint after a clean stop (WAL
+checkpointed in):
   row-crc-middle  one log row's bytes changed (row CRC mismatch, valid rows after it);
   page-middle     a b-tree page header in the middle overwritten (SQLite-level corruption);
   row-crc-last    (only with ZKD_FAULT_CASES=row-crc-last) the LAST row's bytes changed. That
@@ -34,7 +35,7 @@ import time
 from kazoo.client import KazooClient
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zkfault import Failures, ZkdProcess, four_letter, zkd_bin  # noqa: E402
+from zkfault import Failures, ZkdProcess, four_letter, newest_log_segment, zkd_bin  # noqa: E402
 
 N = 150
 
@@ -74,8 +75,8 @@ def torn_case(binary, work, name, f):
     zkd.kill9()
     zk.stop()
     zk.close()
-    wal = os.path.join(zkd.data_dir, "zkd-log.db-wal")
-    if not f.check(os.path.exists(wal) and os.path.getsize(wal) > 32, "[%s] no zkd-log.db-wal after kill -9" % name):
+    wal = newest_log_segment(zkd.data_dir) + "-wal"
+    if not f.check(os.path.exists(wal) and os.path.getsize(wal) > 32, "[%s] no %s after kill -9" % (name, wal)):
         return
     page_size, frames, size = wal_frames(wal)
     frame = 24 + page_size
@@ -138,7 +139,7 @@ def corrupt_case(binary, work, name, f):
     zk.stop()
     zk.close()
     f.check(rc == 0, "[%s] clean stop exit %s" % (name, rc))
-    db = os.path.join(zkd.data_dir, "zkd-log.db")
+    db = newest_log_segment(zkd.data_dir)
     if name == "state-chunk":
         # Checkpoints live in zkd-state.db, or (newer layout) one file each in checkpoints/.
         cps = sorted(glob.glob(os.path.join(zkd.data_dir, "checkpoints", "checkpoint-*.db")))

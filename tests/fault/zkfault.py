@@ -5,6 +5,7 @@ so a test can kill -9 it and start it again on the same state.
 """
 import atexit
 import ctypes
+import glob
 import logging
 import os
 import signal
@@ -43,6 +44,12 @@ def zkd_bin():
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '../lib'))
 from ports import free_port  # noqa: E402
+
+
+def newest_log_segment(log_dir):
+    """Path of zkd's newest log segment (dataLogDir/zkd-log.<first zxid hex>.db)."""
+    segs = sorted(glob.glob(os.path.join(log_dir, "zkd-log.[0-9a-f]*.db")))
+    return segs[-1] if segs else os.path.join(log_dir, "zkd-log.0000000000000000.db")
 
 
 def four_letter(port, word, timeout=2.0):

@@ -13,7 +13,7 @@
 #include "zkd/storage/chunk.h"
 #include "zkd/storage/files.h"
 #include "zkd/storage/log.h"
-#include "zkd/storage/log_db.h"
+#include "zkd/storage/log_segment.h"
 #include "zkd/storage/meta_table.h"
 #include "zkd/storage/sqlite_db.h"
 

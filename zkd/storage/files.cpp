@@ -43,6 +43,26 @@ int64_t sqlite_files_bytes(const std::string& path) {
   return total;
 }
 
+Status sync_dir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::Error(dir + ": cannot open directory: " + std::strerror(errno));
+  int rc = ::fsync(fd);
+  int e = errno;
+  ::close(fd);
+  if (rc != 0) return Status::Error(dir + ": fsync: " + std::strerror(e));
+  return Status::Ok();
+}
+
+Status remove_sqlite_files(const std::string& path) {
+  for (const char* suffix : {"-wal", "-shm", ""}) {
+    std::string p = path + suffix;
+    if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
+      return Status::Error(p + ": cannot remove: " + std::strerror(errno));
+    }
+  }
+  return Status::Ok();
+}
+
 std::string move_aside(const std::string& path, std::string* err) {
   int n = 1;
   while (file_exists(path + ".corrupt-" + std::to_string(n))) ++n;

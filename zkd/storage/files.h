@@ -16,6 +16,10 @@ bool file_exists(const std::string& path);
 bool has_zookeeper_data(const std::string& dir);
 // Size of `path` plus its SQLite companions (-wal, -shm); missing files count 0.
 int64_t sqlite_files_bytes(const std::string& path);
+// fsync(2) of a directory, so a file created (or renamed) in it survives a crash.
+Status sync_dir(const std::string& dir);
+// Unlinks `path` and its -wal/-shm companions (missing ones are fine).
+Status remove_sqlite_files(const std::string& path);
 // Renames `path` and its -wal/-shm companions to <path>.corrupt-<n>[-wal|-shm] with the
 // smallest unused n, so the set can still be opened with sqlite3. Never deletes.
 // Returns the new name of `path` (empty with *err set on failure).

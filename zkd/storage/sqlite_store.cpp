@@ -1,5 +1,5 @@
 // The Store on SQLite: dataDir/zkd-state.db (metadata), dataDir/checkpoints/*.db
-// (write-once checkpoint files) and dataLogDir/zkd-log.db (the log). Separate connections
+// (write-once checkpoint files) and dataLogDir/zkd-log.*.db (the log segments). Separate connections
 // and locks, so a checkpoint is written while appends continue.
 // Lock order: cp_mu_ before log_mu_; state_mu_ is never held with another; stats_mu_ is
 // innermost.
@@ -10,7 +10,7 @@
 #include "zkd/storage/checkpoint_dir.h"
 #include "zkd/storage/files.h"
 #include "zkd/storage/log.h"
-#include "zkd/storage/log_db.h"
+#include "zkd/storage/segmented_log.h"
 #include "zkd/storage/state_db.h"
 #include "zkd/storage/store.h"
 
@@ -21,7 +21,8 @@ class SqliteStore : public Store {
  public:
   SqliteStore(const StoreConfig& config, std::unique_ptr<DirLock> lock,
               std::unique_ptr<DirLock> log_lock, std::unique_ptr<StateDb> state,
-              std::unique_ptr<CheckpointDir> cps, std::unique_ptr<LogDb> log)
+              std::unique_ptr<CheckpointDir> cps, std::unique_ptr<SegmentedLog> log,
+              std::string log_dir)
       : config_(config),
         lock_(std::move(lock)),
         log_lock_(std::move(log_lock)),
@@ -29,20 +30,17 @@ class SqliteStore : public Store {
         cps_(std::move(cps)),
         log_(std::move(log)) {
     state_path_ = state_->db()->path();
-    log_path_ = log_->db()->path();
-    last_logged_ = std::max(log_->max_zxid(), log_->purged_through());
+    log_dir_ = std::move(log_dir);
+    last_logged_ = log_->max_zxid();
     checkpoint_zxid_ = cps_->newest_zxid();
     refresh_checkpoint_stats();
     entries_since_checkpoint_ = log_->count_after(checkpoint_zxid_);
   }
 
   ~SqliteStore() override {
-    if (log_) log_->stop_wal_checkpoints(failed_);
-    if (failed_) {
-      // Leave the files exactly as they were when the failure happened.
-      if (state_) state_->db()->close_without_checkpoint();
-      if (log_) log_->db()->close_without_checkpoint();
-    }
+    // failed: leave the files exactly as they were when the failure happened.
+    if (log_) log_->stop(failed_);
+    if (failed_ && state_) state_->db()->close_without_checkpoint();
     state_.reset();
     log_.reset();
   }
@@ -70,9 +68,9 @@ class SqliteStore : public Store {
                     const std::function<void(int64_t, std::string_view)>& fn) override {
     std::lock_guard<std::mutex> lock(log_mu_);
     if (!log_) return failure_status();
-    bool corrupt = false;
-    Status st = log_->replay(after_zxid, fn, &corrupt);
-    if (!st.ok && corrupt) return quarantine_log(st.message);
+    std::string corrupt_path;
+    Status st = log_->replay(after_zxid, fn, &corrupt_path);
+    if (!st.ok && !corrupt_path.empty()) return quarantine_log(st.message, corrupt_path);
     if (!st.ok) return fail(st.message);
     return st;
   }
@@ -83,7 +81,7 @@ class SqliteStore : public Store {
     int64_t prev = last_logged_;
     for (const LogEntry& e : batch) {
       if (e.zxid <= prev) {
-        return Status::Error(log_path_ + ": append: zxid " + zxid_hex(e.zxid) +
+        return Status::Error(log_->active_path() + ": append: zxid " + zxid_hex(e.zxid) +
                              " is not greater than " + zxid_hex(prev));
       }
       prev = e.zxid;
@@ -92,7 +90,7 @@ class SqliteStore : public Store {
     double ms = 0;
     Status st = log_->append(batch, &ms);
     if (!st.ok) {
-      log_->stop_wal_checkpoints(true);  // fail-stop: no more writes to the log file
+      log_->stop(true);  // fail-stop: no more writes to the log files
       return fail(st.message);
     }
     last_logged_ = prev;
@@ -110,12 +108,12 @@ class SqliteStore : public Store {
     std::lock_guard<std::mutex> lock(log_mu_);
     if (failed_) return failure_status();
     if (after_zxid < checkpoint_zxid_) {
-      return Status::Error(log_path_ + ": cannot truncate the log to " + zxid_hex(after_zxid) +
+      return Status::Error(log_dir_ + ": cannot truncate the log to " + zxid_hex(after_zxid) +
                            ": the newest checkpoint is at " + zxid_hex(checkpoint_zxid_));
     }
     Status st = log_->truncate_after(after_zxid);
     if (!st.ok) return fail(st.message);
-    last_logged_ = std::max(log_->max_zxid(), log_->purged_through());
+    last_logged_ = log_->max_zxid();
     std::lock_guard<std::mutex> s(stats_mu_);
     entries_since_checkpoint_ = log_->count_after(checkpoint_zxid_);
     return st;
@@ -133,15 +131,18 @@ class SqliteStore : public Store {
     refresh_checkpoint_stats();
     // The oldest retained checkpoint still needs every entry after it.
     if (config_.autopurge) purge_log_through = cps_->list().front().zxid;
-    std::lock_guard<std::mutex> lock(log_mu_);
-    if (failed_) return failure_status();
-    if (purge_log_through > 0) {
-      Status st = log_->purge_through(purge_log_through);
-      if (!st.ok) return fail(st.message);
-      last_logged_ = std::max(last_logged_.load(), log_->purged_through());
+    std::vector<std::string> purged;
+    {
+      std::lock_guard<std::mutex> lock(log_mu_);
+      if (failed_) return failure_status();
+      if (purge_log_through > 0) purged = log_->purge_through(purge_log_through);
+      int64_t since = log_->count_after(checkpoint_zxid_);
+      std::lock_guard<std::mutex> s(stats_mu_);
+      entries_since_checkpoint_ = since;
     }
-    std::lock_guard<std::mutex> s(stats_mu_);
-    entries_since_checkpoint_ = log_->count_after(checkpoint_zxid_);
+    // Deleting files needs no log lock: the purged segments are out of the chain.
+    st = log_->remove_purged(purged);
+    if (!st.ok) return fail(st.message);
     return Status::Ok();
   }
 
@@ -176,7 +177,7 @@ class SqliteStore : public Store {
     s.failed = failed_;
     s.last_logged_zxid = last_logged_;
     s.data_dir_bytes = sqlite_files_bytes(state_path_) + checkpoint_bytes_;
-    s.log_dir_bytes = sqlite_files_bytes(log_path_);
+    s.log_dir_bytes = SegmentedLog::dir_bytes(log_dir_);
     return s;
   }
 
@@ -207,11 +208,10 @@ class SqliteStore : public Store {
   }
 
   // REQUIRES: log_mu_ held.
-  Status quarantine_log(const std::string& message) {
-    log_->stop_wal_checkpoints(true);
-    log_->db()->close_without_checkpoint();
+  Status quarantine_log(const std::string& message, const std::string& segment_path) {
+    log_->stop(true);
     log_.reset();
-    return fail(message + "; " + aside(log_path_));
+    return fail(message + "; " + aside(segment_path));
   }
 
   static std::string aside(const std::string& path) {
@@ -223,13 +223,13 @@ class SqliteStore : public Store {
   const StoreConfig config_;
   std::unique_ptr<DirLock> lock_;      // released last
   std::unique_ptr<DirLock> log_lock_;  // dataLogDir's, when separate
-  std::string state_path_, log_path_;
+  std::string state_path_, log_dir_;
   mutable std::mutex state_mu_;
   std::unique_ptr<StateDb> state_;  // GUARDED_BY(state_mu_)
   mutable std::mutex cp_mu_;
   std::unique_ptr<CheckpointDir> cps_;  // GUARDED_BY(cp_mu_)
   mutable std::mutex log_mu_;
-  std::unique_ptr<LogDb> log_;  // GUARDED_BY(log_mu_)
+  std::unique_ptr<SegmentedLog> log_;  // GUARDED_BY(log_mu_)
   std::atomic<bool> failed_{false};
   std::atomic<int64_t> last_logged_{0};
   std::atomic<int64_t> checkpoint_zxid_{0};
@@ -244,17 +244,21 @@ class SqliteStore : public Store {
   double fsync_max_ms_ = 0;
 };
 
+// Moves a corrupt file aside and appends where to *status (logged: the operator needs
+// to find it).
+void set_aside(const std::string& path, Status* status) {
+  std::string err;
+  std::string to = move_aside(path, &err);
+  status->message += to.empty() ? "; " + err : "; moved aside to " + to;
+  log(LogLevel::kError, status->message);
+}
+
 // Opens one database; on corruption moves the file aside and says where.
 template <typename T, typename OpenFn>
 std::unique_ptr<T> open_db(const std::string& path, OpenFn open, Status* status) {
   bool corrupt = false;
   std::unique_ptr<T> db = open(&corrupt);
-  if (!db && corrupt) {
-    std::string err;
-    std::string to = move_aside(path, &err);
-    status->message += to.empty() ? "; " + err : "; moved aside to " + to;
-    log(LogLevel::kError, status->message);
-  }
+  if (!db && corrupt) set_aside(path, status);
   return db;
 }
 
@@ -279,9 +283,9 @@ std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status) {
     if (!log_lock) return nullptr;
   }
   const std::string state_path = config.data_dir + "/zkd-state.db";
-  const std::string log_path = log_dir + "/zkd-log.db";
+  const std::string log_path = log_dir + "/zkd-log.*.db";  // for messages
   const bool state_existed = file_exists(state_path);
-  const bool log_existed = file_exists(log_path);
+  const bool log_existed = SegmentedLog::exists(log_dir) || file_exists(log_dir + "/zkd-log.db");
   if (!state_existed) {
     // Starting empty on top of Apache ZooKeeper's data would look like data loss.
     for (const std::string& dir : {config.data_dir, log_dir}) {
@@ -308,12 +312,7 @@ std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status) {
   auto cps = CheckpointDir::open(config.data_dir, config.sqlite_vfs,
                                  state->meta().at("database_id"), status, &corrupt_path);
   if (!cps) {
-    if (!corrupt_path.empty()) {
-      std::string err;
-      std::string to = move_aside(corrupt_path, &err);
-      status->message += to.empty() ? "; " + err : "; moved aside to " + to;
-      log(LogLevel::kError, status->message);
-    }
+    if (!corrupt_path.empty()) set_aside(corrupt_path, status);
     return nullptr;
   }
   if (!log_existed && state->meta().count("log_database_id")) {
@@ -323,34 +322,36 @@ std::unique_ptr<Store> open_store(const StoreConfig& config, Status* status) {
     return nullptr;
   }
   const std::string database_id = state->meta().at("database_id");
-  auto log = open_db<LogDb>(
-      log_path,
-      [&](bool* c) {
-        return LogDb::open(log_path, config.sqlite_vfs, config.force_sync, database_id, status, c);
-      },
-      status);
-  if (!log) return nullptr;
-  const std::string log_id = log->meta().at("database_id");
-  if (log_id != database_id) {
-    *status = Status::Error(log_path + " belongs to database " + log_id + " but " + state_path +
-                            " is database " + database_id + " (dataDir/dataLogDir mixed up?)");
+  SegmentedLogOptions lo;
+  lo.dir = log_dir;
+  lo.vfs = config.sqlite_vfs;
+  lo.force_sync = config.force_sync;
+  lo.database_id = database_id;
+  lo.verify_after_zxid = cps->newest_zxid();
+  lo.segment_bytes = config.log_segment_bytes;
+  lo.segment_entries = config.log_segment_entries;
+  std::string corrupt_log;
+  auto seglog = SegmentedLog::open(lo, status, &corrupt_log);
+  if (!seglog) {
+    if (!corrupt_log.empty()) set_aside(corrupt_log, status);
     return nullptr;
   }
   if (!state->meta().count("log_database_id")) {
-    st = state->set_meta("log_database_id", log_id);
+    // Every segment was checked against database_id when opened.
+    st = state->set_meta("log_database_id", database_id);
     if (!st.ok) {
       *status = st;
       return nullptr;
     }
   }
-  if (log->purged_through() > cps->newest_zxid()) {
-    *status = Status::Error(log_path + ": entries through " + zxid_hex(log->purged_through()) +
+  if (seglog->purged_through() > cps->newest_zxid()) {
+    *status = Status::Error(log_path + ": entries through " + zxid_hex(seglog->purged_through()) +
                             " were purged but the newest checkpoint in " + cps->dir() + " is " +
                             zxid_hex(cps->newest_zxid()) + ": the state cannot be rebuilt");
     return nullptr;
   }
   return std::make_unique<SqliteStore>(config, std::move(lock), std::move(log_lock),
-                                       std::move(state), std::move(cps), std::move(log));
+                                       std::move(state), std::move(cps), std::move(seglog), log_dir);
 }
 
 }  // namespace zkd::storage

@@ -1,5 +1,5 @@
 // Durable storage for zkd: an ordered log of Txns keyed by zxid, checkpoints of the
-// committed state, and metadata, in SQLite: dataLogDir/zkd-log.db (WAL), dataDir/
+// committed state, and metadata, in SQLite: dataLogDir/zkd-log.<zxid>.db (log segments), dataDir/
 // zkd-state.db (WAL) and dataDir/checkpoints/checkpoint-<zxid hex>.db (write-once).
 // The on-disk layout is described in docs/storage.md.
 //
@@ -39,6 +39,10 @@ struct StoreConfig {
   int snap_retain_count = 3;  // autopurge.snapRetainCount: checkpoints kept (min 1)
   bool autopurge = true;      // false = keep every checkpoint and the whole log
   std::string sqlite_vfs;     // SQLite VFS name; empty = default. Tests pass the fault VFS.
+  // The log is a chain of segment files; a new one starts when the newest one's WAL
+  // holds this many bytes or it has this many entries. Purging deletes whole segments.
+  int64_t log_segment_bytes = 64 << 20;
+  int64_t log_segment_entries = 100000;
 };
 
 struct Status {
@@ -56,7 +60,7 @@ struct LogEntry {
 // Sizes and positions for `dirs`, `mntr` and the AdminServer.
 struct StoreStats {
   int64_t data_dir_bytes = 0;  // zkd-state.db (+ -wal, -shm) and the checkpoint files
-  int64_t log_dir_bytes = 0;   // log database files (zkd-log.db + -wal + -shm)
+  int64_t log_dir_bytes = 0;   // log segment files (zkd-log.*.db + -wal + -shm)
   int64_t last_logged_zxid = 0;
   int64_t last_checkpoint_zxid = 0;
   int64_t last_checkpoint_time_ms = 0;  // wall clock when written (for last_snapshot)
@@ -99,7 +103,8 @@ class Store {
   // --- Checkpoints ---
   // Writes a complete checkpoint of the state as of `zxid` (records as produced by the
   // caller), makes it durable, then (autopurge) drops checkpoints beyond
-  // snap_retain_count and log entries <= the oldest retained checkpoint's zxid.
+  // snap_retain_count and the log segments holding only entries <= the oldest retained
+  // checkpoint's zxid (the newest segment always stays).
   // A checkpoint at an existing zxid replaces it.
   virtual Status write_checkpoint(int64_t zxid, const CheckpointRecords& records) = 0;
   // Convenience for small checkpoints (tests, tools): packs and writes.

@@ -29,15 +29,21 @@ class Corruption : public ::testing::Test {
   void TearDown() override { set_log_sink(nullptr); }
 
   void make_store(int64_t last_zxid, int64_t checkpoint_zxid = 0) {
-    auto s = must_open(config_for(dir_));
+    StoreConfig c = config_for(dir_);
+    c.log_segment_entries = last_zxid;
+    auto s = must_open(c);
     ASSERT_TRUE(s->append(entries(1, last_zxid)).ok);
+    // A second segment, so a checkpoint at last_zxid can purge the first one.
+    if (checkpoint_zxid == last_zxid) {
+      ASSERT_TRUE(s->append(entries(last_zxid + 1, last_zxid + 1)).ok);
+    }
     if (checkpoint_zxid > 0) {
       std::vector<std::string> recs;
       for (int i = 0; i < 20000; ++i) recs.push_back(std::string(120, 'a' + i % 26));
       ASSERT_TRUE(s->write_checkpoint(checkpoint_zxid, recs).ok);
     }
   }
-  std::string log_db() { return dir_ / "zkd-log.db"; }
+  std::string log_db() { return dir_ / "zkd-log.0000000000000000.db"; }
   std::string state_db() { return dir_ / "zkd-state.db"; }
   std::string checkpoint(int64_t zxid) {
     return dir_ / ("checkpoints/" + checkpoint_file_name(zxid));

@@ -144,7 +144,7 @@ TEST(GroupCommit, FailureIsReportedOnceAndLaterWritesNeverAck) {
   GroupCommitter gc(store.get(), {}, obs.durable_fn(), obs.failure_fn());
   gc.submit({1, "ok"});
   ASSERT_TRUE(obs.wait_durable(1));
-  fault_vfs::arm(fault_vfs::Op::kSync, 1, fault_vfs::Error::kIo, true, "zkd-log.db");
+  fault_vfs::arm(fault_vfs::Op::kSync, 1, fault_vfs::Error::kIo, true, "zkd-log.");
   gc.submit({2, "fails"});
   ASSERT_TRUE(obs.wait_failure());
   fault_vfs::disarm();

@@ -96,8 +96,8 @@ TEST(Store, SeparateDataLogDir) {
     auto s = must_open(c);
     ASSERT_TRUE(s->append(entries(1, 3)).ok);
   }
-  EXPECT_TRUE(std::filesystem::exists(dir / "log/zkd-log.db"));
-  EXPECT_FALSE(std::filesystem::exists(dir / "zkd-log.db"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "log/zkd-log.0000000000000000.db"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "zkd-log.0000000000000000.db"));
   EXPECT_TRUE(std::filesystem::exists(dir / "zkd-state.db"));
   auto s = must_open(c);
   EXPECT_EQ(replay_all(s.get()).size(), 3u);
@@ -106,7 +106,7 @@ TEST(Store, SeparateDataLogDir) {
   c.data_log_dir = dir / "other";
   Status st;
   EXPECT_EQ(open_store(c, &st), nullptr);
-  EXPECT_NE(st.message.find("zkd-log.db is missing"), std::string::npos) << st.message;
+  EXPECT_NE(st.message.find("zkd-log.*.db is missing"), std::string::npos) << st.message;
 }
 
 TEST(Store, DataLogDirSpelledDifferentlyIsTheSameDir) {
@@ -121,9 +121,9 @@ TEST(Store, LogFromAnotherDatabaseIsRefused) {
   TempDir a, b;
   { must_open(config_for(a))->append(entries(1, 2)); }
   { must_open(config_for(b)); }
-  std::filesystem::copy_file(a / "zkd-log.db", b / "zkd-log.db",
+  std::filesystem::copy_file(a / "zkd-log.0000000000000000.db", b / "zkd-log.0000000000000000.db",
                              std::filesystem::copy_options::overwrite_existing);
-  std::filesystem::remove(b / "zkd-log.db-wal");
+  std::filesystem::remove(b / "zkd-log.0000000000000000.db-wal");
   Status st;
   EXPECT_EQ(open_store(config_for(b), &st), nullptr);
   EXPECT_NE(st.message.find("belongs to database"), std::string::npos) << st.message;
@@ -167,6 +167,7 @@ TEST(Store, PurgeKeepsSnapRetainCountCheckpointsAndNeededLog) {
   TempDir dir;
   StoreConfig c = config_for(dir);
   c.snap_retain_count = 3;
+  c.log_segment_entries = 10;  // a segment per append below
   auto s = must_open(c);
   for (int i = 1; i <= 6; ++i) {
     ASSERT_TRUE(s->append(entries((i - 1) * 10 + 1, i * 10)).ok);
@@ -213,11 +214,16 @@ TEST(Store, PurgedLogAfterEmptyLogKeepsLastLoggedZxid) {
   TempDir dir;
   StoreConfig c = config_for(dir);
   c.snap_retain_count = 1;
+  c.log_segment_entries = 10;
   {
     auto s = must_open(c);
-    ASSERT_TRUE(s->append(entries(1, 20)).ok);
+    ASSERT_TRUE(s->append(entries(1, 10)).ok);
+    ASSERT_TRUE(s->append(entries(11, 20)).ok);
     ASSERT_TRUE(s->write_checkpoint(20, records(1, "x")).ok);
-    EXPECT_TRUE(replay_all(s.get()).empty());
+    // The first segment (1-10) is gone; the newest always stays.
+    auto log = replay_all(s.get());
+    ASSERT_EQ(log.size(), 10u);
+    EXPECT_EQ(log.front().first, 11);
   }
   auto s = must_open(c);
   EXPECT_EQ(s->last_logged_zxid(), 20);
@@ -274,7 +280,7 @@ TEST(Store, OperatorQueriesFromTheDocsWork) {
     auto s = must_open(config_for(dir));
     ASSERT_TRUE(s->append({{0x200000001, "a"}, {0x200000002, "bb"}}).ok);
   }
-  std::string log = dir / "zkd-log.db";
+  std::string log = dir / "zkd-log.0000000000000000.db";
   EXPECT_EQ(testing::sql_int(log, "SELECT epoch FROM log_summary ORDER BY zxid DESC LIMIT 1"), 2);
   EXPECT_EQ(testing::sql_int(log, "SELECT bytes FROM log_summary ORDER BY zxid DESC LIMIT 1"), 2);
   EXPECT_EQ(testing::sql_int(log, "SELECT count(*) FROM meta WHERE key='format_version'"), 1);

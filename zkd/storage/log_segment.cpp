@@ -1,10 +1,9 @@
-#include "zkd/storage/log_db.h"
+#include "zkd/storage/log_segment.h"
 
 #include <chrono>
 #include <cstdio>
 
 #include "zkd/storage/crc32c.h"
-#include "zkd/storage/log.h"
 
 namespace zkd::storage {
 namespace {
@@ -27,59 +26,99 @@ std::string zxid_hex(int64_t zxid) {
   return buf;
 }
 
-std::unique_ptr<LogDb> LogDb::open(const std::string& path, const std::string& vfs, bool force_sync,
-                                   const std::string& database_id, Status* status, bool* corrupt) {
+std::unique_ptr<LogSegment> LogSegment::open(const std::string& path, const std::string& vfs,
+                                             bool force_sync, const std::string& database_id,
+                                             int64_t prev_last_zxid, bool verify, Status* status,
+                                             bool* corrupt) {
   int code = 0;
   auto db = Db::open(path, vfs, status, &code);
   if (!db) {
     *corrupt = is_corruption(code);
     return nullptr;
   }
-  std::unique_ptr<LogDb> log(new LogDb(std::move(db)));
-  Db* d = log->db();
-  // auto_vacuum first: it only takes on a new, empty file, before WAL mode writes page 1.
-  // Purged pages then go back to the file system (purge_through runs incremental_vacuum).
-  std::string pragmas = std::string("PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
-                        (force_sync ? "FULL" : "OFF") +
-                        "; PRAGMA journal_size_limit=16777216; PRAGMA wal_autocheckpoint=0;";
+  std::unique_ptr<LogSegment> seg(new LogSegment(std::move(db)));
+  Db* d = seg->db();
+  // No automatic WAL checkpoints: a segment is written once, front to back, and its WAL
+  // is folded into the database file when the segment is closed, off the commit path
+  // (SegmentCloser). A checkpoint inside a COMMIT would stall every write waiting on it.
+  std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
+                        (force_sync ? "FULL" : "OFF") + "; PRAGMA wal_autocheckpoint=0;";
   Status st = d->exec(pragmas.c_str());
   if (st.ok) st = d->exec(kSchema);
   if (st.ok) st = create_meta_table(d);
-  if (st.ok) st = load_meta(d, &log->meta_, corrupt);
-  if (st.ok) st = init_or_check_format(d, &log->meta_, "zkd-log", database_id);
-  if (st.ok) st = log->verify(corrupt);
+  MetaMap meta;
+  if (st.ok) st = load_meta(d, &meta, corrupt);
+  bool fresh = st.ok && !meta.count("format");
+  if (st.ok) st = init_or_check_format(d, &meta, "zkd-log", database_id);
+  if (st.ok && fresh) {
+    st = put_meta(d, "prev_last_zxid", std::to_string(prev_last_zxid));
+    meta["prev_last_zxid"] = std::to_string(prev_last_zxid);
+  }
+  if (st.ok && meta.at("database_id") != database_id) {
+    st = Status::Error(path + " belongs to database " + meta.at("database_id") +
+                       " but the state is database " + database_id +
+                       " (dataDir/dataLogDir mixed up?)");
+  }
+  if (st.ok) {
+    auto it = meta.find("prev_last_zxid");
+    seg->prev_last_zxid_ = it == meta.end() ? 0 : std::stoll(it->second);
+    auto next = meta.find("next_segment");
+    if (next != meta.end()) seg->next_segment_ = next->second;
+    st = verify ? seg->verify(corrupt) : seg->read_bounds(/*count=*/false);
+  }
   if (!st.ok) {
     if (!*corrupt) *corrupt = is_corruption(d->last_code());
     d->close_without_checkpoint();  // write nothing more into a file we could not use
     *status = st;
     return nullptr;
   }
-  log->insert_ = std::make_unique<Stmt>(d, "INSERT INTO log(zxid, txn, crc) VALUES(?1, ?2, ?3)");
-  if (!log->insert_->ok()) {
+  {
+    Stmt q(d, "PRAGMA page_size");
+    if (q.ok() && q.step() == SQLITE_ROW) seg->page_size_ = q.col_int(0);
+  }
+  // Called after each commit with the number of frames in the WAL (rotation by size).
+  sqlite3_wal_hook(
+      d->raw(),
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<LogSegment*>(self)->wal_frames_ = frames;
+        return SQLITE_OK;
+      },
+      seg.get());
+  seg->insert_ = std::make_unique<Stmt>(d, "INSERT INTO log(zxid, txn, crc) VALUES(?1, ?2, ?3)");
+  if (!seg->insert_->ok()) {
     *status = Status::Error(d->error("prepare insert"));
     return nullptr;
   }
-  st = log->wal_checkpointer_.start(path, vfs);
-  if (!st.ok) {
-    *status = st;
-    return nullptr;
-  }
-  return log;
+  return seg;
 }
 
-int64_t LogDb::purged_through() const {
-  auto it = meta_.find("purged_through_zxid");
-  return it == meta_.end() ? 0 : std::stoll(it->second);
+Status LogSegment::set_next_segment(const std::string& name) {
+  Status st = put_meta(db_.get(), "next_segment", name);
+  if (st.ok) next_segment_ = name;
+  return st;
 }
 
-Status LogDb::verify(bool* corrupt) {
+Status LogSegment::read_bounds(bool count) {
+  // min/max are two b-tree descents; count(*) reads every leaf page.
+  Stmt q(db_.get(), count ? "SELECT coalesce(min(zxid), 0), coalesce(max(zxid), 0), count(*) FROM log"
+                          : "SELECT coalesce(min(zxid), 0), coalesce(max(zxid), 0), -1 FROM log");
+  if (!q.ok() || q.step() != SQLITE_ROW) return Status::Error(db_->error("read log bounds"));
+  min_zxid_ = q.col_int(0);
+  max_zxid_ = q.col_int(1);
+  entries_ = q.col_int(2);
+  return Status::Ok();
+}
+
+Status LogSegment::verify(bool* corrupt) {
   Stmt q(db_.get(), "SELECT zxid, txn, crc FROM log ORDER BY zxid");
   if (!q.ok()) return Status::Error(db_->error("verify log"));
   int64_t first_bad = -1, last_bad = -1, bad_count = 0, good_after_bad = 0, good_after_zxid = 0;
+  entries_ = 0;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
     int64_t zxid = q.col_int(0);
     bool bad = static_cast<uint32_t>(q.col_int(2)) != row_crc(zxid, q.col_blob(1));
+    if (entries_++ == 0) min_zxid_ = zxid;
     if (bad) {
       if (first_bad < 0) first_bad = zxid;
       last_bad = zxid;
@@ -106,7 +145,7 @@ Status LogDb::verify(bool* corrupt) {
                        " fail their CRC check" + where + "; the log is corrupt");
 }
 
-Status LogDb::append(const std::vector<LogEntry>& batch, double* commit_ms) {
+Status LogSegment::append(const std::vector<LogEntry>& batch, double* commit_ms) {
   Status st = db_->exec("BEGIN");
   if (!st.ok) return st;
   for (const LogEntry& e : batch) {
@@ -127,12 +166,17 @@ Status LogDb::append(const std::vector<LogEntry>& batch, double* commit_ms) {
     db_->rollback_if_open();
     return st;
   }
-  if (!batch.empty()) max_zxid_ = batch.back().zxid;
+  if (!batch.empty()) {
+    if (min_zxid_ == 0) min_zxid_ = batch.front().zxid;
+    max_zxid_ = batch.back().zxid;
+    if (entries_ >= 0) entries_ += static_cast<int64_t>(batch.size());
+  }
   return Status::Ok();
 }
 
-Status LogDb::replay(int64_t after_zxid, const std::function<void(int64_t, std::string_view)>& fn,
-                     bool* corrupt) {
+Status LogSegment::replay(int64_t after_zxid,
+                          const std::function<void(int64_t, std::string_view)>& fn,
+                          bool* corrupt) {
   Stmt q(db_.get(), "SELECT zxid, txn, crc FROM log WHERE zxid > ?1 ORDER BY zxid");
   if (!q.ok()) return Status::Error(db_->error("replay log"));
   q.bind(1, after_zxid);
@@ -154,36 +198,17 @@ Status LogDb::replay(int64_t after_zxid, const std::function<void(int64_t, std::
   return Status::Ok();
 }
 
-Status LogDb::truncate_after(int64_t zxid) {
+Status LogSegment::truncate_after(int64_t zxid) {
   Stmt del(db_.get(), "DELETE FROM log WHERE zxid > ?1");
   if (!del.ok() || del.bind(1, zxid).step() != SQLITE_DONE) {
     return Status::Error(db_->error("truncate log after " + zxid_hex(zxid)));
   }
-  Stmt q(db_.get(), "SELECT coalesce(max(zxid), 0) FROM log");
-  if (!q.ok() || q.step() != SQLITE_ROW) return Status::Error(db_->error("read max zxid"));
-  max_zxid_ = q.col_int(0);
-  return Status::Ok();
+  return read_bounds(/*count=*/true);
 }
 
-Status LogDb::purge_through(int64_t zxid) {
-  if (zxid <= purged_through()) return Status::Ok();
-  Status st = db_->exec("BEGIN");
-  Stmt del(db_.get(), "DELETE FROM log WHERE zxid <= ?1");
-  if (st.ok && (!del.ok() || del.bind(1, zxid).step() != SQLITE_DONE)) {
-    st = Status::Error(db_->error("purge log through " + zxid_hex(zxid)));
-  }
-  if (st.ok) st = put_meta(db_.get(), "purged_through_zxid", std::to_string(zxid));
-  if (st.ok) st = db_->exec("COMMIT");
-  if (!st.ok) {
-    db_->rollback_if_open();
-    return st;
-  }
-  meta_["purged_through_zxid"] = std::to_string(zxid);
-  // Give the purged pages back so the file shrinks to the live log.
-  return db_->exec("PRAGMA incremental_vacuum;");
-}
-
-int64_t LogDb::count_after(int64_t zxid) {
+int64_t LogSegment::count_after(int64_t zxid) {
+  if (zxid < min_zxid_ && entries_ >= 0) return entries_;
+  if (zxid >= max_zxid_) return 0;
   Stmt q(db_.get(), "SELECT count(*) FROM log WHERE zxid > ?1");
   if (!q.ok() || q.bind(1, zxid).step() != SQLITE_ROW) return 0;
   return q.col_int(0);

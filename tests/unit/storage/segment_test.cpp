@@ -1,0 +1,156 @@
+// The log as a chain of segment files: rotation, replay across segments, purge by whole
+// files, truncation across segments, and the checks that keep the chain whole.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "test_util.h"
+
+namespace zkd::storage {
+namespace {
+
+using testing::config_for;
+using testing::entries;
+using testing::must_open;
+using testing::replay_all;
+using testing::TempDir;
+
+std::vector<std::string> segment_files(const TempDir& dir) {
+  std::vector<std::string> names;
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) {
+    std::string n = e.path().filename().string();
+    if (n.rfind("zkd-log.", 0) == 0 && n.size() > 3 && n.compare(n.size() - 3, 3, ".db") == 0) {
+      names.push_back(n);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+StoreConfig small_segments(const TempDir& dir, int64_t entries_per_segment) {
+  StoreConfig c = config_for(dir);
+  c.log_segment_entries = entries_per_segment;
+  return c;
+}
+
+TEST(LogSegments, FullSegmentRotatesAndReplayCrossesSegmentsInOrder) {
+  TempDir dir;
+  StoreConfig c = small_segments(dir, 5);
+  {
+    auto s = must_open(c);
+    for (int64_t z = 1; z <= 20; z += 5) ASSERT_TRUE(s->append(entries(z, z + 4)).ok);
+    ASSERT_TRUE(s->append(entries(21, 22)).ok);
+  }
+  // Named by the first zxid written to each (the first one is created empty, at 0).
+  EXPECT_EQ(segment_files(dir),
+            (std::vector<std::string>{"zkd-log.0000000000000000.db", "zkd-log.0000000000000006.db",
+                                      "zkd-log.000000000000000b.db", "zkd-log.0000000000000010.db",
+                                      "zkd-log.0000000000000015.db"}));
+  auto s = must_open(c);
+  EXPECT_EQ(s->last_logged_zxid(), 22);
+  auto log = replay_all(s.get());
+  ASSERT_EQ(log.size(), 22u);
+  for (size_t i = 0; i < log.size(); ++i) EXPECT_EQ(log[i].first, static_cast<int64_t>(i + 1));
+  auto tail = replay_all(s.get(), 12);
+  ASSERT_EQ(tail.size(), 10u);
+  EXPECT_EQ(tail.front().first, 13);
+  EXPECT_EQ(s->stats().log_entries_since_checkpoint, 22);
+}
+
+TEST(LogSegments, RotatesByWalSize) {
+  TempDir dir;
+  StoreConfig c = config_for(dir);
+  c.log_segment_bytes = 1;  // every commit fills the segment
+  auto s = must_open(c);
+  for (int64_t z = 1; z <= 3; ++z) ASSERT_TRUE(s->append(entries(z, z)).ok);
+  EXPECT_EQ(segment_files(dir).size(), 3u);
+  EXPECT_EQ(replay_all(s.get()).size(), 3u);
+}
+
+TEST(LogSegments, PurgeDeletesWholeSegmentsCoveredByTheOldestCheckpoint) {
+  TempDir dir;
+  StoreConfig c = small_segments(dir, 10);
+  c.snap_retain_count = 1;
+  auto s = must_open(c);
+  for (int64_t z = 1; z <= 30; z += 10) ASSERT_TRUE(s->append(entries(z, z + 9)).ok);
+  ASSERT_EQ(segment_files(dir).size(), 3u);
+  // 15 is inside the second segment: only the first (1-10) is wholly covered.
+  ASSERT_TRUE(s->write_checkpoint(15, {"x"}).ok);
+  EXPECT_EQ(segment_files(dir), (std::vector<std::string>{"zkd-log.000000000000000b.db",
+                                                          "zkd-log.0000000000000015.db"}));
+  EXPECT_EQ(replay_all(s.get()).front().first, 11);
+  EXPECT_EQ(s->stats().log_entries_since_checkpoint, 15);
+  // The newest segment is never purged, even when a checkpoint covers all of it.
+  ASSERT_TRUE(s->write_checkpoint(30, {"y"}).ok);
+  EXPECT_EQ(segment_files(dir), (std::vector<std::string>{"zkd-log.0000000000000015.db"}));
+  EXPECT_EQ(s->stats().log_entries_since_checkpoint, 0);
+  s.reset();
+  s = must_open(c);
+  EXPECT_EQ(s->last_logged_zxid(), 30);
+  EXPECT_FALSE(s->append(entries(30, 30)).ok);
+  EXPECT_TRUE(s->append(entries(31, 31)).ok);
+}
+
+TEST(LogSegments, MissingSegmentInTheMiddleRefusesToStart) {
+  TempDir dir;
+  StoreConfig c = small_segments(dir, 5);
+  {
+    auto s = must_open(c);
+    for (int64_t z = 1; z <= 15; z += 5) ASSERT_TRUE(s->append(entries(z, z + 4)).ok);
+  }
+  auto files = segment_files(dir);
+  ASSERT_EQ(files.size(), 3u);
+  std::filesystem::remove(dir / files[1]);
+  Status st;
+  EXPECT_EQ(open_store(c, &st), nullptr);
+  EXPECT_NE(st.message.find("log entries are missing"), std::string::npos) << st.message;
+  EXPECT_NE(st.message.find(files[2]), std::string::npos) << st.message;
+  // Nothing was moved or deleted: the operator can put the file back.
+  EXPECT_EQ(segment_files(dir).size(), 2u);
+}
+
+TEST(LogSegments, MissingNewestSegmentRefusesToStart) {
+  TempDir dir;
+  StoreConfig c = small_segments(dir, 5);
+  {
+    auto s = must_open(c);
+    for (int64_t z = 1; z <= 10; z += 5) ASSERT_TRUE(s->append(entries(z, z + 4)).ok);
+  }
+  auto files = segment_files(dir);
+  ASSERT_EQ(files.size(), 2u);
+  std::filesystem::rename(dir / files[1], dir / (files[1] + ".corrupt-1"));
+  Status st;
+  EXPECT_EQ(open_store(c, &st), nullptr);
+  EXPECT_NE(st.message.find(files[1] + " is missing"), std::string::npos) << st.message;
+}
+
+TEST(LogSegments, TruncateDropsLaterSegmentsAndTheTailOfTheOneThatEnds) {
+  TempDir dir;
+  StoreConfig c = small_segments(dir, 5);
+  auto s = must_open(c);
+  for (int64_t z = 1; z <= 15; z += 5) ASSERT_TRUE(s->append(entries(z, z + 4)).ok);
+  ASSERT_TRUE(s->truncate_log(7).ok);
+  EXPECT_EQ(s->last_logged_zxid(), 7);
+  EXPECT_EQ(segment_files(dir).size(), 2u);
+  ASSERT_TRUE(s->append(entries(8, 9)).ok);
+  s.reset();
+  s = must_open(c);
+  auto log = replay_all(s.get());
+  ASSERT_EQ(log.size(), 9u);
+  EXPECT_EQ(log.back().first, 9);
+}
+
+TEST(LogSegments, OldSingleFileLogIsRefusedWithAClearMessage) {
+  TempDir dir;
+  { must_open(config_for(dir)); }
+  std::filesystem::copy_file(dir / "zkd-log.0000000000000000.db", dir / "zkd-log.db");
+  Status st;
+  EXPECT_EQ(open_store(config_for(dir), &st), nullptr);
+  EXPECT_NE(st.message.find("zkd-log.db is a log in the single-file format"), std::string::npos)
+      << st.message;
+  EXPECT_TRUE(std::filesystem::exists(dir / "zkd-log.db"));
+}
+
+}  // namespace
+}  // namespace zkd::storage
