@@ -1,5 +1,6 @@
 // zkd: `zkd [-Dname=value ...] [--check-config] path/to/zoo.cfg`, the way
 // `QuorumPeerMain zoo.cfg` starts ZooKeeper.
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -28,6 +29,12 @@ void usage() {
 
 int main(int argc, char** argv) {
   using namespace zkd::server;
+  // Big transient buffers (checkpoint chunks, hash table arrays) get their own mappings
+  // and go straight back to the OS when freed. By default glibc raises this threshold
+  // after the first such free, so later checkpoints land in the heap and stay resident
+  // until a malloc_trim, which walks every arena under its lock and stalls the state
+  // thread's allocations meanwhile.
+  mallopt(M_MMAP_THRESHOLD, 256 << 10);
   std::vector<std::string> defines;
   std::string config_path;
   bool check_only = false;

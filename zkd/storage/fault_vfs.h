@@ -25,7 +25,7 @@ void arm(Op op, int64_t nth, Error error, bool sticky = true, const std::string&
 void disarm();
 
 // For tests that run the real server (tests/fault): reads ZKD_STORAGE_FAULT, formatted
-// "<write|sync>:<nth>:<enospc|eio>[:<path substring>]", e.g. "sync:20:eio:zkd-log.db"
+// "<write|sync>:<nth>:<enospc|eio>[:<path substring>]", e.g. "sync:20:eio:zkd-log." (any log segment)
 // (sticky). When set and valid, installs and arms the VFS and returns its name for
 // StoreConfig::sqlite_vfs; returns "" when unset; sets *err and returns "" when malformed.
 std::string install_from_env(std::string* err);

@@ -1,7 +1,5 @@
 #include "zkd/storage/group_commit.h"
 
-#include <malloc.h>
-
 namespace zkd::storage {
 
 GroupCommitter::GroupCommitter(Store* store, Options options,
@@ -117,11 +115,9 @@ void GroupCommitter::run_checkpoints() {
       report_failure(st.message);
       return;
     }
-    // A checkpoint of a big tree is hundreds of MB of transient buffers; hand the freed
-    // pages back to the OS instead of keeping them in malloc's free lists (resident
-    // memory is a metric operators watch).
+    // The chunks are large allocations (mmap'd: see zkd's main), so freeing them here
+    // returns their pages to the OS at once.
     cp.records = CheckpointRecords();
-    malloc_trim(0);
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.checkpoints;
   }
