@@ -21,16 +21,20 @@ void GroupCommitter::submit(LogEntry entry) {
   std::unique_lock<std::mutex> lock(mu_);
   space_cv_.wait(lock, [&] { return queue_.size() < options_.max_queued || failed_ || stopping_; });
   if (failed_ || stopping_) return;  // never acked
+  bool was_empty = queue_.empty();
   queue_.push_back(std::move(entry));
   ++submitted_seq_;
-  cv_.notify_all();
+  lock.unlock();
+  // The commit thread waits only on an empty queue: one wake-up per batch, not per entry
+  // (each is a futex syscall, and costly context switches on a VM).
+  if (was_empty) commit_cv_.notify_one();
 }
 
 void GroupCommitter::request_checkpoint(int64_t zxid, CheckpointRecords records) {
   std::lock_guard<std::mutex> lock(mu_);
   if (failed_ || stopping_) return;
   pending_checkpoint_ = PendingCheckpoint{zxid, std::move(records), submitted_seq_};
-  cv_.notify_all();
+  checkpoint_cv_.notify_all();
 }
 
 void GroupCommitter::stop() {
@@ -38,7 +42,8 @@ void GroupCommitter::stop() {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  commit_cv_.notify_all();
+  checkpoint_cv_.notify_all();
   space_cv_.notify_all();
   std::lock_guard<std::mutex> join_lock(join_mu_);
   if (commit_thread_.joinable()) commit_thread_.join();
@@ -60,7 +65,8 @@ void GroupCommitter::report_failure(const std::string& message) {
     queue_.clear();
     pending_checkpoint_.reset();
   }
-  cv_.notify_all();
+  commit_cv_.notify_all();
+  checkpoint_cv_.notify_all();
   space_cv_.notify_all();
   if (on_failure_) on_failure_(message);
 }
@@ -70,7 +76,7 @@ void GroupCommitter::run_commits() {
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return !queue_.empty() || stopping_ || failed_; });
+      commit_cv_.wait(lock, [&] { return !queue_.empty() || stopping_ || failed_; });
       if (failed_ || queue_.empty()) return;  // failed, or stopping with nothing left
       size_t n = std::min(options_.max_batch, queue_.size());
       batch.clear();
@@ -86,13 +92,15 @@ void GroupCommitter::run_commits() {
       report_failure(st.message);
       return;
     }
+    bool checkpoint_waiting;
     {
       std::lock_guard<std::mutex> lock(mu_);
       durable_seq_ += static_cast<int64_t>(batch.size());
       ++stats_.batches;
       stats_.entries += static_cast<int64_t>(batch.size());
+      checkpoint_waiting = pending_checkpoint_.has_value();
     }
-    cv_.notify_all();  // a checkpoint may be waiting for these entries
+    if (checkpoint_waiting) checkpoint_cv_.notify_all();  // it may wait for these entries
     if (on_durable_) on_durable_(batch.back().zxid);
   }
 }
@@ -102,7 +110,7 @@ void GroupCommitter::run_checkpoints() {
     PendingCheckpoint cp;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] {
+      checkpoint_cv_.wait(lock, [&] {
         return failed_ || (pending_checkpoint_ && durable_seq_ >= pending_checkpoint_->after_seq) ||
                (stopping_ && !pending_checkpoint_);
       });

@@ -79,7 +79,8 @@ class GroupCommitter {
   std::function<void(int64_t)> on_durable_;
   std::function<void(const std::string&)> on_failure_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;                           // work for either thread, or stop
+  std::condition_variable commit_cv_;      // entries queued, or stop/failure
+  std::condition_variable checkpoint_cv_;  // checkpoint requested, entries durable, or stop
   std::condition_variable space_cv_;                     // room in queue_
   std::deque<LogEntry> queue_;                           // GUARDED_BY(mu_)
   int64_t submitted_seq_ = 0;                            // GUARDED_BY(mu_)
