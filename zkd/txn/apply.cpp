@@ -56,7 +56,7 @@ OpResult Applier::apply_op(const Txn& t, int64_t zxid, int64_t time_ms, int64_t 
     case op::kDelete:
     case op::kDeleteContainer: {
       const tree::Node* n = tree_.find(t.path);
-      if (!n || !n->children.empty()) invariant_failed("delete of a missing or non-empty node", t, t.path);
+      if (!n || !n->children().empty()) invariant_failed("delete of a missing or non-empty node", t, t.path);
       remove_node(t.path, zxid, events);
       break;
     }
@@ -81,7 +81,7 @@ OpResult Applier::apply_op(const Txn& t, int64_t zxid, int64_t time_ms, int64_t 
     case op::kCloseSession: {
       for (const auto& p : t.paths) {
         const tree::Node* n = tree_.find(p);
-        if (!n || n->ephemeral_owner != session_id || !n->children.empty()) {
+        if (!n || n->ephemeral_owner != session_id || !n->children().empty()) {
           invariant_failed("closeSession of a node the session does not own", t, p);
         }
         remove_node(p, zxid, events);
