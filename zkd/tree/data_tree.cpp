@@ -176,16 +176,17 @@ void DataTree::unindex_owner(std::string_view path, int64_t owner) {
   }
 }
 
-void DataTree::create(std::string_view path, std::string_view data, const AclRef* acl, int64_t owner,
-                      int32_t parent_cversion, int64_t zxid, int64_t time_ms, bool data_null) {
+const Node* DataTree::create(std::string_view path, std::string_view data, const AclRef* acl,
+                             int64_t owner, int32_t parent_cversion, int64_t zxid, int64_t time_ms,
+                             bool data_null) {
+  if (path == "/") return nullptr;
   Node* parent = find_mutable(parent_of(path));
-  assert(parent && "create: parent missing; was the Txn prepped?");
+  if (!parent) return nullptr;
   Node* n = new_node(path, data, data_null);
   auto [it, inserted] = nodes_.insert(n);
-  assert(inserted && "create: node exists; was the Txn prepped?");
   if (!inserted) {
     free_node(n);
-    return;
+    return nullptr;
   }
   data_size_ += static_cast<int64_t>(path.size() + data.size());
   n->acl_ = acl;
@@ -197,6 +198,7 @@ void DataTree::create(std::string_view path, std::string_view data, const AclRef
   parent->cversion = parent_cversion >= 0 ? parent_cversion : parent->cversion + 1;
   parent->pzxid = zxid;
   index_owner(path, owner);
+  return n;
 }
 
 void DataTree::remove(std::string_view path, int64_t zxid) {
@@ -217,22 +219,24 @@ void DataTree::remove(std::string_view path, int64_t zxid) {
   free_node(n);
 }
 
-void DataTree::set_data(std::string_view path, std::string_view data, int32_t version, int64_t zxid,
-                        int64_t time_ms, bool data_null) {
+const Node* DataTree::set_data(std::string_view path, std::string_view data, int32_t version,
+                               int64_t zxid, int64_t time_ms, bool data_null) {
   Node* n = find_mutable(path);
-  assert(n && "set_data: node missing; was the Txn prepped?");
+  if (!n) return nullptr;
   data_size_ += static_cast<int64_t>(data.size()) - static_cast<int64_t>(n->data_len_);
   n = replace_data(n, data, data_null);
   n->version = version;
   n->mzxid = zxid;
   n->mtime = time_ms;
+  return n;
 }
 
-void DataTree::set_acl(std::string_view path, const AclRef* acl, int32_t aversion) {
+const Node* DataTree::set_acl(std::string_view path, const AclRef* acl, int32_t aversion) {
   Node* n = find_mutable(path);
-  assert(n && "set_acl: node missing; was the Txn prepped?");
+  if (!n) return nullptr;
   n->acl_ = acl;
   n->aversion = aversion;
+  return n;
 }
 
 namespace {

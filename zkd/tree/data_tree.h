@@ -194,25 +194,29 @@ class DataTree {
   // tree's lifetime; pass it to create/set_acl/restore.
   const AclRef* intern(const proto::ACLs& acl);
 
-  // --- Mutations (apply only). REQUIRES noted preconditions; they are asserted.
-  // REQUIRES: parent exists, path absent, acl from intern().
-  void create(std::string_view path, std::string_view data, const AclRef* acl, int64_t ephemeral_owner,
-              int32_t parent_cversion, int64_t zxid, int64_t time_ms, bool data_null = false);
-  // REQUIRES: path exists, has no children, is not the root.
+  // --- Mutations (apply only). create/set_data/set_acl return the changed node, or null
+  // (and change nothing) when the precondition does not hold: apply treats that as an
+  // invariant failure. `acl` must come from intern().
+  // Precondition: parent exists, path absent.
+  const Node* create(std::string_view path, std::string_view data, const AclRef* acl,
+                     int64_t ephemeral_owner, int32_t parent_cversion, int64_t zxid, int64_t time_ms,
+                     bool data_null = false);
+  // REQUIRES (asserted): path exists, has no children, is not the root.
   void remove(std::string_view path, int64_t zxid);
-  // REQUIRES: path exists.
-  void set_data(std::string_view path, std::string_view data, int32_t version, int64_t zxid,
-                int64_t time_ms, bool data_null = false);
-  // REQUIRES: path exists, acl from intern().
-  void set_acl(std::string_view path, const AclRef* acl, int32_t aversion);
+  // Precondition: path exists.
+  const Node* set_data(std::string_view path, std::string_view data, int32_t version, int64_t zxid,
+                       int64_t time_ms, bool data_null = false);
+  // Precondition: path exists.
+  const Node* set_acl(std::string_view path, const AclRef* acl, int32_t aversion);
   // Restores a node from a checkpoint. Parents must be restored before children (and
   // siblings in order, which a preorder walk gives, for the fast path). An existing node
   // (the root, /zookeeper...) is overwritten, keeping its children. False when the
   // parent is missing.
   bool restore(std::string_view path, std::string_view data, bool data_null, const AclRef* acl,
                const NodeStat& stat);
-  // Sizes the table for `nodes` nodes (a checkpoint's node count) so restore never rehashes.
-  void reserve(size_t nodes) { nodes_.reserve(nodes); }
+  // Sizes the table for `nodes` nodes (a checkpoint's node count) and a quarter more for
+  // the log tail replayed after it, so recovery does not rehash every node midway.
+  void reserve(size_t nodes) { nodes_.reserve(nodes + nodes / 4); }
 
   // ZooKeeper counts a "" alias of the root too (fresh server: 5).
   int64_t node_count() const { return static_cast<int64_t>(nodes_.size()) + 1; }
