@@ -24,7 +24,7 @@ int64_t ttl_of(int64_t owner) {
 }
 
 static_assert(sizeof(Node) == 88, "Node's fields grew: check the memory budget in data_tree.h");
-static_assert(std::is_trivially_copyable_v<Node>, "nodes are moved with realloc");
+static_assert(std::is_trivially_copyable_v<Node>, "nodes are moved with memcpy");
 
 const ChildSet& Children::set() const {
   static const ChildSet kEmpty;
@@ -54,10 +54,9 @@ DataTree::~DataTree() {
 
 Node* DataTree::new_node(std::string_view path, std::string_view data, bool data_null) {
   assert(path.size() < (1u << 31) && data.size() < (1u << 31));
-  size_t cap = path.size() + data.size();
-  void* mem = std::malloc(sizeof(Node) + cap);
-  if (!mem) throw std::bad_alloc();
-  Node* n = new (mem) Node();
+  size_t block = NodeArena::rounded(sizeof(Node) + path.size() + data.size());
+  size_t cap = block - sizeof(Node);
+  Node* n = new (arena_.allocate(block)) Node();
   n->path_len_ = static_cast<uint32_t>(path.size());
   n->data_len_ = static_cast<uint32_t>(data.size()) & 0x7fffffffu;
   n->data_null_ = data_null ? 1 : 0;
@@ -69,7 +68,7 @@ Node* DataTree::new_node(std::string_view path, std::string_view data, bool data
 
 void DataTree::free_node(Node* n) {
   delete n->children_;
-  std::free(n);
+  arena_.deallocate(n, sizeof(Node) + n->capacity_);
 }
 
 Node* DataTree::find_mutable(std::string_view path) {
@@ -97,10 +96,12 @@ Node* DataTree::replace_data(Node* n, std::string_view data, bool data_null) {
     ChildSet::iterator hint;
     if (parent) hint = parent->children_->erase(parent->children_->find(n->name()));
     bool cached_parent = restore_parent_ == n;
-    void* mem = std::realloc(n, sizeof(Node) + need);
-    if (!mem) throw std::bad_alloc();  // n is intact and owned by no container: lost
-    n = static_cast<Node*>(mem);
-    n->capacity_ = static_cast<uint32_t>(need);
+    size_t block = NodeArena::rounded(sizeof(Node) + need);
+    Node* moved = static_cast<Node*>(arena_.allocate(block));
+    std::memcpy(static_cast<void*>(moved), n, sizeof(Node) + n->path_len_);  // fields + path
+    arena_.deallocate(n, sizeof(Node) + n->capacity_);
+    n = moved;
+    n->capacity_ = static_cast<uint32_t>(block - sizeof(Node));
     nodes_.insert(n);
     if (parent) parent->children_->insert(hint, n);
     if (cached_parent) restore_parent_ = n;

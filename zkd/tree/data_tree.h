@@ -5,9 +5,10 @@
 // Txn, so the same Txn sequence always produces the same tree.
 //
 // Layout (memory is the point: a million znodes must fit in a few hundred MB):
-//  - Each znode is ONE heap block: the fixed fields (Node, 88 bytes) followed by the path
-//    bytes and then the data bytes. The path never changes; a setData that does not fit
-//    the block reallocates it (the node moves, see "Node pointers" below).
+//  - Each znode is ONE block from the tree's NodeArena (huge-page slabs, no per-block
+//    header): the fixed fields (Node, 88 bytes) followed by the path bytes and then the
+//    data bytes. The path never changes; a setData that does not fit the block moves the
+//    node to a new one (see "Node pointers" below).
 //  - nodes_ is an open-addressing hash set of Node pointers keyed by path (8 bytes plus a
 //    control byte per slot); lookups by std::string_view allocate nothing.
 //  - A node's children are a B-tree set of child Node pointers ordered by name (bytewise,
@@ -45,6 +46,7 @@
 #include <vector>
 
 #include "zkd/proto/records.h"
+#include "zkd/tree/node_arena.h"
 
 namespace zkd::tree {
 
@@ -123,7 +125,7 @@ struct NodeStat {
 };
 
 // One znode. Only DataTree creates, changes and frees nodes; others see `const Node&`.
-// Trivially copyable on purpose (the tree moves nodes with realloc), but the copy
+// Trivially copyable on purpose (the tree moves nodes with memcpy), but the copy
 // operations are private: a copy would lack the path and data that follow the fields.
 class Node {
  public:
@@ -163,7 +165,7 @@ class Node {
   uint32_t data_len_ : 31 = 0;
   uint32_t data_null_ : 1 = 0;
   uint32_t path_len_ = 0;
-  uint32_t capacity_ = 0;  // bytes after the fields: path + data + slack
+  uint32_t capacity_ = 0;  // bytes after the fields: path + data + slack (block size - 88)
   const AclRef* acl_ = nullptr;
   ChildSet* children_ = nullptr;  // null for leaves (most znodes)
 };
@@ -269,14 +271,15 @@ class DataTree {
   };
 
   Node* find_mutable(std::string_view path);
-  static Node* new_node(std::string_view path, std::string_view data, bool data_null);
-  static void free_node(Node* n);
+  Node* new_node(std::string_view path, std::string_view data, bool data_null);
+  void free_node(Node* n);
   // Replaces n's data; returns the node, which moved when the block had to change size.
   Node* replace_data(Node* n, std::string_view data, bool data_null);
   void index_owner(std::string_view path, int64_t owner);
   void unindex_owner(std::string_view path, int64_t owner);
 
-  absl::flat_hash_set<Node*, PathHash, PathEq> nodes_;
+  NodeArena arena_;  // declared first: destroyed after everything that points into it
+  absl::flat_hash_set<Node*, PathHash, PathEq, HugePageAllocator<Node*>> nodes_;
   // restore(): the last parent found, since a preorder walk restores siblings in a row.
   Node* restore_parent_ = nullptr;
   std::map<proto::ACLs, AclRef> acls_;
