@@ -88,6 +88,11 @@ Node* DataTree::replace_data(Node* n, std::string_view data, bool data_null) {
   // be wasted; otherwise move to a block of the exact size.
   bool fits = need <= n->capacity_ && (n->capacity_ - need <= 64 || need >= n->capacity_ / 2);
   if (!fits) {
+    // Allocate first: if that throws, the tree is unchanged.
+    size_t block = NodeArena::rounded(sizeof(Node) + need);
+    Node* moved = static_cast<Node*>(arena_.allocate(block));
+    // Unlink n from the index and its parent's child set (both find it by path/name,
+    // which stays the same), then link the moved copy.
     std::string_view path = n->path();
     auto it = nodes_.find(path);
     assert(it != nodes_.end() && *it == n);
@@ -96,8 +101,6 @@ Node* DataTree::replace_data(Node* n, std::string_view data, bool data_null) {
     ChildSet::iterator hint;
     if (parent) hint = parent->children_->erase(parent->children_->find(n->name()));
     bool cached_parent = restore_parent_ == n;
-    size_t block = NodeArena::rounded(sizeof(Node) + need);
-    Node* moved = static_cast<Node*>(arena_.allocate(block));
     std::memcpy(static_cast<void*>(moved), n, sizeof(Node) + n->path_len_);  // fields + path
     arena_.deallocate(n, sizeof(Node) + n->capacity_);
     n = moved;
