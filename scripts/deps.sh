@@ -4,7 +4,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config ccache
-  libpoco-dev libsqlite3-dev libzstd-dev prometheus-cpp-dev libgtest-dev libgmock-dev libreadline-dev
+  libpoco-dev libsqlite3-dev libzstd-dev prometheus-cpp-dev libgtest-dev libgmock-dev libreadline-dev libabsl-dev
   python3-kazoo python3-pytest
   libzookeeper-mt-dev zookeeper zookeeper-bin
   prometheus sqlite3 procps

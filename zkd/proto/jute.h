@@ -90,6 +90,20 @@ class Reader {
     p_ += n;
     return s;
   }
+  // bytes() without the copy: a view into the input (valid as long as the input is).
+  std::string_view bytes_view(bool* is_null = nullptr) {
+    int32_t n = i32();
+    if (is_null) *is_null = (n == -1);
+    if (n == -1) return {};
+    if (n < 0) {
+      ok_ = false;
+      return {};
+    }
+    if (!need(static_cast<size_t>(n))) return {};
+    std::string_view s(p_, static_cast<size_t>(n));
+    p_ += n;
+    return s;
+  }
   // A vector count: -1 (null) reads as 0. Rejects counts that cannot fit in what is left,
   // assuming each element takes at least `min_elem_bytes`.
   int32_t count(size_t min_elem_bytes = 1) {

@@ -31,17 +31,17 @@ storage::CheckpointRecords Server::checkpoint_records() const {
     w.i64(tree_.node_count());
     records.add(rec);
   }
-  tree_.for_each_preorder([&](const std::string& path, const tree::Node& n) {
+  tree_.for_each_preorder([&](std::string_view path, const tree::Node& n) {
     rec.clear();
     proto::Writer w(&rec);
     w.i32(kNodeRecord);
     w.bytes(path);
-    if (n.data_null) {
+    if (n.data_null()) {
       w.null();
     } else {
-      w.bytes(n.data);
+      w.bytes(n.data());
     }
-    proto::write(w, *n.acl);
+    proto::write(w, n.acl());
     w.i64(n.czxid);
     w.i64(n.mzxid);
     w.i64(n.ctime);
@@ -72,38 +72,51 @@ bool Server::recover(storage::Store* store, std::string* error) {
   bool bad = false;
   // Most nodes share a few ACLs: reuse the interned list when the bytes repeat.
   std::string last_acl_bytes;
-  tree::AclRef last_acl;
+  const tree::AclRef* last_acl = nullptr;
   storage::Status st = store->load_checkpoint([&](std::string_view record) {
     if (bad) return;
     proto::Reader r(record);
     int32_t kind = r.i32();
     if (kind == kNodeRecord) {
-      std::string path = r.bytes();
-      tree::Node n;
-      n.data = r.bytes(&n.data_null);
+      // Decoded in place: path and data are views into the record, copied once into the
+      // tree's node block.
+      std::string_view path = r.bytes_view();
+      bool data_null = false;
+      std::string_view data = r.bytes_view(&data_null);
       const char* acl_start = r.pos();
-      proto::ACLs acl;
-      proto::read(r, acl);
+      int32_t acl_count = r.count(12);  // perms + two empty strings
+      for (int32_t i = 0; i < acl_count; ++i) {
+        r.i32();
+        r.bytes_view();
+        r.bytes_view();
+      }
       std::string_view acl_bytes(acl_start, r.ok() ? static_cast<size_t>(r.pos() - acl_start) : 0);
-      n.czxid = r.i64();
-      n.mzxid = r.i64();
-      n.ctime = r.i64();
-      n.mtime = r.i64();
-      n.version = r.i32();
-      n.cversion = r.i32();
-      n.aversion = r.i32();
-      n.ephemeral_owner = r.i64();
-      n.pzxid = r.i64();
+      tree::NodeStat stat;
+      stat.czxid = r.i64();
+      stat.mzxid = r.i64();
+      stat.ctime = r.i64();
+      stat.mtime = r.i64();
+      stat.version = r.i32();
+      stat.cversion = r.i32();
+      stat.aversion = r.i32();
+      stat.ephemeral_owner = r.i64();
+      stat.pzxid = r.i64();
       if (!r.at_end()) {
         bad = true;
         return;
       }
       if (!last_acl || acl_bytes != last_acl_bytes) {
+        proto::Reader ar(acl_bytes);
+        proto::ACLs acl;
+        proto::read(ar, acl);
+        if (!ar.at_end()) {
+          bad = true;
+          return;
+        }
         last_acl = tree_.intern(acl);
         last_acl_bytes.assign(acl_bytes);
       }
-      n.acl = last_acl;
-      if (!tree_.restore(path, std::move(n))) bad = true;
+      if (!tree_.restore(path, data, data_null, last_acl, stat)) bad = true;
     } else if (kind == kSizeRecord) {
       tree_.reserve(static_cast<size_t>(std::max<int64_t>(0, r.i64())));
     } else if (kind == kSessionRecord) {

@@ -768,12 +768,12 @@ void Server::reap_containers(int64_t) {
   std::vector<std::string> doomed;
   for (const auto& path : tree_.containers()) {
     const tree::Node* n = tree_.find(path);
-    if (n && n->children.empty() && n->cversion > 0) doomed.push_back(path);
+    if (n && n->children().empty() && n->cversion > 0) doomed.push_back(path);
   }
   int64_t wall = wall_ms();
   for (const auto& path : tree_.ttls()) {
     const tree::Node* n = tree_.find(path);
-    if (n && n->children.empty() && wall - n->mtime > tree::ttl_of(n->ephemeral_owner)) {
+    if (n && n->children().empty() && wall - n->mtime > tree::ttl_of(n->ephemeral_owner)) {
       doomed.push_back(path);
     }
   }

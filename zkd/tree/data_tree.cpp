@@ -1,6 +1,9 @@
 #include "zkd/tree/data_tree.h"
 
 #include <cassert>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 
 #include "zkd/proto/ops.h"
 #include "zkd/tree/path.h"
@@ -20,25 +23,96 @@ int64_t ttl_of(int64_t owner) {
   return static_cast<int64_t>(static_cast<uint64_t>(owner) & ~proto::kTtlOwnerMask);
 }
 
+static_assert(sizeof(Node) == 88, "Node's fields grew: check the memory budget in data_tree.h");
+static_assert(std::is_trivially_copyable_v<Node>, "nodes are moved with memcpy");
+
+const ChildSet& Children::set() const {
+  static const ChildSet kEmpty;
+  return set_ ? *set_ : kEmpty;
+}
+
 DataTree::DataTree() {
   proto::ACLs open = {{proto::perm::kAll, {"world", "anyone"}}};
   proto::ACLs read_only = {{proto::perm::kRead, {"world", "anyone"}}};
-  Node root;
-  root.acl = intern(open);
-  nodes_.emplace("/", std::move(root));
+  Node* root = new_node("/", "", false);
+  root->acl_ = intern(open);
+  nodes_.insert(root);
   create("/zookeeper", "", intern(open), 0, -1, 0, 0);
   create("/zookeeper/quota", "", intern(open), 0, -1, 0, 0);
   create("/zookeeper/config", "", intern(read_only), 0, -1, 0, 0);
   // ZooKeeper calls setACL(-1) on the config node at startup: aversion -1. The built-in
   // nodes' creation stamps are all zero, including the children's cversion bumps.
-  nodes_.at("/zookeeper/config").aversion = -1;
-  nodes_.at("/").cversion = 0;
-  nodes_.at("/zookeeper").cversion = 0;
+  find_mutable("/zookeeper/config")->aversion = -1;
+  find_mutable("/")->cversion = 0;
+  find_mutable("/zookeeper")->cversion = 0;
+}
+
+DataTree::~DataTree() {
+  // Order does not matter here: every node is freed exactly once.
+  for (Node* n : nodes_) free_node(n);
+}
+
+Node* DataTree::new_node(std::string_view path, std::string_view data, bool data_null) {
+  assert(path.size() < (1u << 31) && data.size() < (1u << 31));
+  size_t block = NodeArena::rounded(sizeof(Node) + path.size() + data.size());
+  size_t cap = block - sizeof(Node);
+  Node* n = new (arena_.allocate(block)) Node();
+  n->path_len_ = static_cast<uint32_t>(path.size());
+  n->data_len_ = static_cast<uint32_t>(data.size()) & 0x7fffffffu;
+  n->data_null_ = data_null ? 1 : 0;
+  n->capacity_ = static_cast<uint32_t>(cap);
+  std::memcpy(n->bytes(), path.data(), path.size());
+  if (!data.empty()) std::memcpy(n->bytes() + path.size(), data.data(), data.size());
+  return n;
+}
+
+void DataTree::free_node(Node* n) {
+  delete n->children_;
+  arena_.deallocate(n, sizeof(Node) + n->capacity_);
+}
+
+Node* DataTree::find_mutable(std::string_view path) {
+  auto it = nodes_.find(path);
+  return it == nodes_.end() ? nullptr : *it;
 }
 
 const Node* DataTree::find(std::string_view path) const {
-  auto it = nodes_.find(std::string(path));
-  return it == nodes_.end() ? nullptr : &it->second;
+  auto it = nodes_.find(path);
+  return it == nodes_.end() ? nullptr : *it;
+}
+
+Node* DataTree::replace_data(Node* n, std::string_view data, bool data_null) {
+  assert(data.size() < (1u << 31));
+  size_t need = n->path_len_ + data.size();
+  // Keep the block when the data fits and not more than half of it (or 64 bytes) would
+  // be wasted; otherwise move to a block of the exact size.
+  bool fits = need <= n->capacity_ && (n->capacity_ - need <= 64 || need >= n->capacity_ / 2);
+  if (!fits) {
+    // Allocate first: if that throws, the tree is unchanged.
+    size_t block = NodeArena::rounded(sizeof(Node) + need);
+    Node* moved = static_cast<Node*>(arena_.allocate(block));
+    // Unlink n from the index and its parent's child set (both find it by path/name,
+    // which stays the same), then link the moved copy.
+    std::string_view path = n->path();
+    auto it = nodes_.find(path);
+    assert(it != nodes_.end() && *it == n);
+    nodes_.erase(it);
+    Node* parent = path == "/" ? nullptr : find_mutable(parent_of(path));
+    ChildSet::iterator hint;
+    if (parent) hint = parent->children_->erase(parent->children_->find(n->name()));
+    bool cached_parent = restore_parent_ == n;
+    std::memcpy(static_cast<void*>(moved), n, sizeof(Node) + n->path_len_);  // fields + path
+    arena_.deallocate(n, sizeof(Node) + n->capacity_);
+    n = moved;
+    n->capacity_ = static_cast<uint32_t>(block - sizeof(Node));
+    nodes_.insert(n);
+    if (parent) parent->children_->insert(hint, n);
+    if (cached_parent) restore_parent_ = n;
+  }
+  if (!data.empty()) std::memmove(n->bytes() + n->path_len_, data.data(), data.size());
+  n->data_len_ = static_cast<uint32_t>(data.size()) & 0x7fffffffu;
+  n->data_null_ = data_null ? 1 : 0;
+  return n;
 }
 
 std::string_view DataTree::parent(std::string_view path) { return parent_of(path); }
@@ -50,152 +124,184 @@ proto::Stat DataTree::stat_of(const Node& n) const {
   s.ctime = n.ctime;
   s.mtime = n.mtime;
   s.version = n.version;
-  int32_t num_children = static_cast<int32_t>(n.children.size());
+  int32_t num_children = static_cast<int32_t>(n.children().size());
   s.cversion = n.cversion * 2 - num_children;
   s.aversion = n.aversion;
   // Containers and TTL nodes report 0: the owner encoding is server-internal.
   s.ephemeralOwner = owner_kind(n.ephemeral_owner) == OwnerKind::kSession ? n.ephemeral_owner : 0;
-  s.dataLength = static_cast<int32_t>(n.data.size());
+  s.dataLength = static_cast<int32_t>(n.data_len_);
   s.numChildren = num_children;
   s.pzxid = n.pzxid;
   return s;
 }
 
-AclRef DataTree::intern(const proto::ACLs& acl) {
+const AclRef* DataTree::intern(const proto::ACLs& acl) {
   auto it = acls_.find(acl);
-  if (it != acls_.end()) return it->second;
-  auto ref = std::make_shared<const proto::ACLs>(acl);
-  acls_.emplace(acl, ref);
-  return ref;
+  if (it == acls_.end()) it = acls_.emplace(acl, std::make_shared<const proto::ACLs>(acl)).first;
+  return &it->second;
 }
 
-void DataTree::index_owner(const std::string& path, int64_t owner) {
+void DataTree::index_owner(std::string_view path, int64_t owner) {
   switch (owner_kind(owner)) {
     case OwnerKind::kSession:
-      ephemerals_[owner].insert(path);
+      ephemerals_[owner].emplace(path);
       ++ephemeral_count_;
       break;
     case OwnerKind::kContainer:
-      containers_.insert(path);
+      containers_.emplace(path);
       break;
     case OwnerKind::kTtl:
-      ttls_.insert(path);
+      ttls_.emplace(path);
       break;
     case OwnerKind::kNone:
       break;
   }
 }
 
-void DataTree::unindex_owner(const std::string& path, int64_t owner) {
+void DataTree::unindex_owner(std::string_view path, int64_t owner) {
   switch (owner_kind(owner)) {
     case OwnerKind::kSession: {
       auto it = ephemerals_.find(owner);
       if (it != ephemerals_.end()) {
-        it->second.erase(path);
+        it->second.erase(std::string(path));
         if (it->second.empty()) ephemerals_.erase(it);
       }
       --ephemeral_count_;
       break;
     }
     case OwnerKind::kContainer:
-      containers_.erase(path);
+      containers_.erase(std::string(path));
       break;
     case OwnerKind::kTtl:
-      ttls_.erase(path);
+      ttls_.erase(std::string(path));
       break;
     case OwnerKind::kNone:
       break;
   }
 }
 
-void DataTree::create(const std::string& path, std::string data, AclRef acl, int64_t owner,
-                      int32_t parent_cversion, int64_t zxid, int64_t time_ms, bool data_null) {
-  auto parent_it = nodes_.find(std::string(parent_of(path)));
-  assert(parent_it != nodes_.end() && "create: parent missing; was the Txn prepped?");
+const Node* DataTree::create(std::string_view path, std::string_view data, const AclRef* acl,
+                             int64_t owner, int32_t parent_cversion, int64_t zxid, int64_t time_ms,
+                             bool data_null) {
+  if (path == "/") return nullptr;
+  Node* parent = find_mutable(parent_of(path));
+  if (!parent) return nullptr;
+  Node* n = new_node(path, data, data_null);
+  auto [it, inserted] = nodes_.insert(n);
+  if (!inserted) {
+    free_node(n);
+    return nullptr;
+  }
   data_size_ += static_cast<int64_t>(path.size() + data.size());
-  auto [it, inserted] = nodes_.try_emplace(path);
-  assert(inserted && "create: node exists; was the Txn prepped?");
-  Node& n = it->second;
-  n.data = std::move(data);
-  n.data_null = data_null;
-  n.acl = std::move(acl);
-  n.czxid = n.mzxid = n.pzxid = zxid;
-  n.ctime = n.mtime = time_ms;
-  n.ephemeral_owner = owner;
-  Node& parent = parent_it->second;
-  parent.children.insert(basename_of(it->first));
-  parent.cversion = parent_cversion >= 0 ? parent_cversion : parent.cversion + 1;
-  parent.pzxid = zxid;
+  n->acl_ = acl;
+  n->czxid = n->mzxid = n->pzxid = zxid;
+  n->ctime = n->mtime = time_ms;
+  n->ephemeral_owner = owner;
+  if (!parent->children_) parent->children_ = new ChildSet();
+  parent->children_->insert(n);
+  parent->cversion = parent_cversion >= 0 ? parent_cversion : parent->cversion + 1;
+  parent->pzxid = zxid;
   index_owner(path, owner);
+  return n;
 }
 
 void DataTree::remove(std::string_view path, int64_t zxid) {
-  auto it = nodes_.find(std::string(path));
-  assert(it != nodes_.end() && path != "/" && it->second.children.empty());
-  Node& parent = nodes_.at(std::string(parent_of(path)));
-  parent.children.erase(basename_of(it->first));
-  parent.pzxid = zxid;
-  data_size_ -= static_cast<int64_t>(it->first.size() + it->second.data.size());
-  unindex_owner(it->first, it->second.ephemeral_owner);
+  auto it = nodes_.find(path);
+  assert(it != nodes_.end() && path != "/" && !(*it)->children_);
+  Node* n = *it;
+  Node* parent = find_mutable(parent_of(path));
+  assert(parent && parent->children_);
+  parent->children_->erase(n->name());
+  if (parent->children_->empty()) {
+    delete parent->children_;
+    parent->children_ = nullptr;
+  }
+  parent->pzxid = zxid;
+  data_size_ -= static_cast<int64_t>(n->path_len_) + static_cast<int64_t>(n->data_len_);
+  unindex_owner(n->path(), n->ephemeral_owner);
   nodes_.erase(it);
+  free_node(n);
 }
 
-void DataTree::set_data(std::string_view path, std::string data, int32_t version, int64_t zxid,
-                        int64_t time_ms, bool data_null) {
-  Node& n = nodes_.at(std::string(path));
-  data_size_ += static_cast<int64_t>(data.size()) - static_cast<int64_t>(n.data.size());
-  n.data = std::move(data);
-  n.data_null = data_null;
-  n.version = version;
-  n.mzxid = zxid;
-  n.mtime = time_ms;
+const Node* DataTree::set_data(std::string_view path, std::string_view data, int32_t version,
+                               int64_t zxid, int64_t time_ms, bool data_null) {
+  Node* n = find_mutable(path);
+  if (!n) return nullptr;
+  data_size_ += static_cast<int64_t>(data.size()) - static_cast<int64_t>(n->data_len_);
+  n = replace_data(n, data, data_null);
+  n->version = version;
+  n->mzxid = zxid;
+  n->mtime = time_ms;
+  return n;
 }
 
-void DataTree::set_acl(std::string_view path, AclRef acl, int32_t aversion) {
-  Node& n = nodes_.at(std::string(path));
-  n.acl = std::move(acl);
-  n.aversion = aversion;
+const Node* DataTree::set_acl(std::string_view path, const AclRef* acl, int32_t aversion) {
+  Node* n = find_mutable(path);
+  if (!n) return nullptr;
+  n->acl_ = acl;
+  n->aversion = aversion;
+  return n;
 }
 
-bool DataTree::restore(const std::string& path, Node node) {
-  if (path == "/") {
-    Node& root = nodes_.at("/");
-    node.children = std::move(root.children);
-    root = std::move(node);
-    return true;
+namespace {
+void copy_stat(const NodeStat& s, Node* n) {
+  n->czxid = s.czxid;
+  n->mzxid = s.mzxid;
+  n->ctime = s.ctime;
+  n->mtime = s.mtime;
+  n->ephemeral_owner = s.ephemeral_owner;
+  n->pzxid = s.pzxid;
+  n->version = s.version;
+  n->cversion = s.cversion;
+  n->aversion = s.aversion;
+}
+}  // namespace
+
+bool DataTree::restore(std::string_view path, std::string_view data, bool data_null, const AclRef* acl,
+                       const NodeStat& stat) {
+  Node* parent = nullptr;
+  if (path != "/") {
+    std::string_view parent_path = parent_of(path);
+    if (!restore_parent_ || restore_parent_->path() != parent_path) {
+      restore_parent_ = find_mutable(parent_path);
+      if (!restore_parent_) return false;
+    }
+    parent = restore_parent_;
   }
-  std::string_view parent_path = parent_of(path);
-  if (!restore_parent_ || parent_path != restore_parent_path_) {
-    auto pit = nodes_.find(std::string(parent_path));
-    if (pit == nodes_.end()) return false;
-    restore_parent_ = &pit->second;
-    restore_parent_path_.assign(parent_path);
-  }
-  auto [it, inserted] = nodes_.try_emplace(path);
+  Node* n = new_node(path, data, data_null);
+  auto [it, inserted] = nodes_.insert(n);
   if (!inserted) {
-    // Built-in nodes (/zookeeper...) exist already: overwrite their fields.
-    node.children = std::move(it->second.children);
-    data_size_ += static_cast<int64_t>(node.data.size()) - static_cast<int64_t>(it->second.data.size());
-    it->second = std::move(node);
+    // Built-in nodes (/, /zookeeper...) exist already: overwrite their fields and data.
+    free_node(n);
+    n = *it;
+    data_size_ += static_cast<int64_t>(data.size()) - static_cast<int64_t>(n->data_len_);
+    n = replace_data(n, data, data_null);
+    n->acl_ = acl;
+    copy_stat(stat, n);
     return true;
   }
-  data_size_ += static_cast<int64_t>(path.size() + node.data.size());
-  int64_t owner = node.ephemeral_owner;
-  it->second = std::move(node);
-  restore_parent_->children.insert(basename_of(it->first));
-  index_owner(path, owner);
+  n->acl_ = acl;
+  copy_stat(stat, n);
+  data_size_ += static_cast<int64_t>(path.size() + data.size());
+  if (!parent->children_) parent->children_ = new ChildSet();
+  parent->children_->insert(parent->children_->end(), n);  // a preorder walk appends
+  index_owner(path, stat.ephemeral_owner);
   return true;
 }
 
 int64_t DataTree::descendant_count(std::string_view path) const {
-  if (!find(path)) return 0;
-  int64_t total = -1;  // the walk counts `path` itself
-  std::vector<std::string> stack{std::string(path)};
+  const Node* start = find(path);
+  if (!start) return 0;
+  int64_t total = 0;
+  std::vector<const ChildSet*> stack;
+  if (start->children_) stack.push_back(start->children_);
   while (!stack.empty()) {
-    std::string p = std::move(stack.back());
+    const ChildSet* set = stack.back();
     stack.pop_back();
-    ++total;
-    for (auto name : nodes_.at(p).children) stack.push_back(child_path(p, name));
+    total += static_cast<int64_t>(set->size());
+    for (const Node* c : *set) {
+      if (c->children_) stack.push_back(c->children_);
+    }
   }
   return total;
 }

@@ -22,6 +22,7 @@ namespace {
 ApplyResult Applier::apply(const Txn& txn) {
   ApplyResult out;
   if (txn.type == op::kMulti) {
+    out.ops.reserve(txn.ops.size());
     for (const auto& o : txn.ops) {
       out.ops.push_back(apply_op(o, txn.zxid, txn.time_ms, txn.session_id, out.events));
     }
@@ -43,34 +44,32 @@ OpResult Applier::apply_op(const Txn& t, int64_t zxid, int64_t time_ms, int64_t 
   r.type = t.type;
   switch (t.type) {
     case op::kCreate: {
-      if (tree_.find(t.path) || !tree_.find(std::string(tree::DataTree::parent(t.path)))) {
-        invariant_failed("create of an existing node or under a missing parent", t, t.path);
-      }
-      tree_.create(t.path, t.data, tree_.intern(t.acl), t.owner, t.parent_cversion, zxid, time_ms,
-                   t.data_null);
-      if (watches_) watches_->on_create(t.path, events);
+      const tree::Node* n = tree_.create(t.path, t.data, tree_.intern(t.acl), t.owner,
+                                         t.parent_cversion, zxid, time_ms, t.data_null);
+      if (!n) invariant_failed("create of an existing node or under a missing parent", t, t.path);
+      r.stat = tree_.stat_of(*n);
       r.path = t.path;
-      r.stat = tree_.stat_of(*tree_.find(t.path));
+      if (watches_) watches_->on_create(t.path, events);
       break;
     }
     case op::kDelete:
     case op::kDeleteContainer: {
       const tree::Node* n = tree_.find(t.path);
-      if (!n || !n->children.empty()) invariant_failed("delete of a missing or non-empty node", t, t.path);
+      if (!n || !n->children().empty()) invariant_failed("delete of a missing or non-empty node", t, t.path);
       remove_node(t.path, zxid, events);
       break;
     }
     case op::kSetData: {
-      if (!tree_.find(t.path)) invariant_failed("setData of a missing node", t, t.path);
-      tree_.set_data(t.path, t.data, t.version, zxid, time_ms, t.data_null);
+      const tree::Node* n = tree_.set_data(t.path, t.data, t.version, zxid, time_ms, t.data_null);
+      if (!n) invariant_failed("setData of a missing node", t, t.path);
+      r.stat = tree_.stat_of(*n);
       if (watches_) watches_->on_set_data(t.path, events);
-      r.stat = tree_.stat_of(*tree_.find(t.path));
       break;
     }
     case op::kSetACL: {
-      if (!tree_.find(t.path)) invariant_failed("setACL of a missing node", t, t.path);
-      tree_.set_acl(t.path, tree_.intern(t.acl), t.version);
-      r.stat = tree_.stat_of(*tree_.find(t.path));
+      const tree::Node* n = tree_.set_acl(t.path, tree_.intern(t.acl), t.version);
+      if (!n) invariant_failed("setACL of a missing node", t, t.path);
+      r.stat = tree_.stat_of(*n);
       break;
     }
     case op::kCheck: {
@@ -81,7 +80,7 @@ OpResult Applier::apply_op(const Txn& t, int64_t zxid, int64_t time_ms, int64_t 
     case op::kCloseSession: {
       for (const auto& p : t.paths) {
         const tree::Node* n = tree_.find(p);
-        if (!n || n->ephemeral_owner != session_id || !n->children.empty()) {
+        if (!n || n->ephemeral_owner != session_id || !n->children().empty()) {
           invariant_failed("closeSession of a node the session does not own", t, p);
         }
         remove_node(p, zxid, events);

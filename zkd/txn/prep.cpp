@@ -84,8 +84,8 @@ std::optional<ChangeRecord> Prepper::lookup(const std::string& path, const Overl
   r.cversion = n->cversion;
   r.aversion = n->aversion;
   r.owner = n->ephemeral_owner;
-  r.child_count = static_cast<int32_t>(n->children.size());
-  r.acl = n->acl;
+  r.child_count = static_cast<int32_t>(n->children().size());
+  r.acl = n->acl_ref();
   return r;
 }
 

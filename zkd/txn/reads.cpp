@@ -44,12 +44,12 @@ int32_t get_data(const proto::PathWatchRequest& req, ReadContext& ctx, proto::Wr
                  bool may_watch = true) {
   const tree::Node* n = ctx.tree.find(req.path);
   if (!n) return err::kNoNode;
-  if (!tree::acl_allows(*n->acl, ctx.auth, proto::perm::kRead)) return err::kNoAuth;
+  if (!tree::acl_allows(n->acl(), ctx.auth, proto::perm::kRead)) return err::kNoAuth;
   if (req.watch && may_watch) ctx.watches.add_data(req.path, ctx.watcher);
-  if (n->data_null) {
+  if (n->data_null()) {
     w.null();
   } else {
-    w.bytes(n->data);
+    w.bytes(n->data());
   }
   proto::write(w, ctx.tree.stat_of(*n));
   return err::kOk;
@@ -59,10 +59,10 @@ int32_t get_children(const proto::PathWatchRequest& req, ReadContext& ctx, proto
                      bool with_stat, bool may_watch = true) {
   const tree::Node* n = ctx.tree.find(req.path);
   if (!n) return err::kNoNode;
-  if (!tree::acl_allows(*n->acl, ctx.auth, proto::perm::kRead)) return err::kNoAuth;
+  if (!tree::acl_allows(n->acl(), ctx.auth, proto::perm::kRead)) return err::kNoAuth;
   if (req.watch && may_watch) ctx.watches.add_child(req.path, ctx.watcher);
-  w.i32(static_cast<int32_t>(n->children.size()));
-  for (auto name : n->children) w.bytes(name);
+  w.i32(static_cast<int32_t>(n->children().size()));
+  for (auto name : n->children()) w.bytes(name);
   if (with_stat) proto::write(w, ctx.tree.stat_of(*n));
   return err::kOk;
 }
@@ -79,11 +79,11 @@ int32_t exists(const proto::PathWatchRequest& req, ReadContext& ctx, proto::Writ
 int32_t get_acl(const proto::PathRequest& req, ReadContext& ctx, proto::Writer& w) {
   const tree::Node* n = ctx.tree.find(req.path);
   if (!n) return err::kNoNode;
-  if (!tree::acl_allows(*n->acl, ctx.auth, proto::perm::kRead | proto::perm::kAdmin)) {
+  if (!tree::acl_allows(n->acl(), ctx.auth, proto::perm::kRead | proto::perm::kAdmin)) {
     return err::kNoAuth;
   }
-  bool admin = tree::acl_allows(*n->acl, ctx.auth, proto::perm::kAdmin);
-  proto::write(w, admin ? *n->acl : tree::mask_digests(*n->acl));
+  bool admin = tree::acl_allows(n->acl(), ctx.auth, proto::perm::kAdmin);
+  proto::write(w, admin ? n->acl() : tree::mask_digests(n->acl()));
   proto::write(w, ctx.tree.stat_of(*n));
   return err::kOk;
 }
@@ -198,7 +198,7 @@ int32_t execute_read(int32_t opcode, std::string_view body, ReadContext& ctx, st
       } else {
         const tree::Node* n = ctx.tree.find(req.path);
         if (!n) return err::kNoNode;
-        if (!tree::acl_allows(*n->acl, ctx.auth, proto::perm::kRead)) return err::kNoAuth;
+        if (!tree::acl_allows(n->acl(), ctx.auth, proto::perm::kRead)) return err::kNoAuth;
         w.i32(static_cast<int32_t>(ctx.tree.descendant_count(req.path)));
       }
       break;
