@@ -77,19 +77,7 @@ class Reader {
     return *p_++ != 0;
   }
   // Reads a string/buffer. A null (-1) yields "" and sets *is_null when given.
-  std::string bytes(bool* is_null = nullptr) {
-    int32_t n = i32();
-    if (is_null) *is_null = (n == -1);
-    if (n == -1) return {};
-    if (n < 0) {
-      ok_ = false;
-      return {};
-    }
-    if (!need(static_cast<size_t>(n))) return {};
-    std::string s(p_, static_cast<size_t>(n));
-    p_ += n;
-    return s;
-  }
+  std::string bytes(bool* is_null = nullptr) { return std::string(bytes_view(is_null)); }
   // bytes() without the copy: a view into the input (valid as long as the input is).
   std::string_view bytes_view(bool* is_null = nullptr) {
     int32_t n = i32();
