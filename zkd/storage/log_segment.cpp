@@ -50,6 +50,7 @@ std::unique_ptr<LogSegment> LogSegment::open(const std::string& path, const std:
   if (st.ok) st = load_meta(d, &meta, corrupt);
   bool fresh = st.ok && !meta.count("format");
   if (st.ok) st = init_or_check_format(d, &meta, "zkd-log", database_id);
+  seg->created_ = fresh;
   if (st.ok && fresh) {
     st = put_meta(d, "prev_last_zxid", std::to_string(prev_last_zxid));
     meta["prev_last_zxid"] = std::to_string(prev_last_zxid);

@@ -36,6 +36,8 @@ class LogSegment {
   const std::string& path() const { return db_->path(); }
   int64_t prev_last_zxid() const { return prev_last_zxid_; }
   const std::string& next_segment() const { return next_segment_; }
+  // True when this open initialized the file (it had no format metadata yet).
+  bool created() const { return created_; }
   // Records (durably) that the log continues in `name` ("" = this is the newest again).
   Status set_next_segment(const std::string& name);
   int64_t max_zxid() const { return max_zxid_; }  // 0 when empty
@@ -67,6 +69,7 @@ class LogSegment {
   std::unique_ptr<Stmt> insert_;
   int64_t prev_last_zxid_ = 0;
   std::string next_segment_;
+  bool created_ = false;
   int64_t max_zxid_ = 0;
   int64_t min_zxid_ = 0;
   int64_t entries_ = 0;

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "zkd/storage/files.h"
+#include "zkd/storage/log.h"
 
 namespace zkd::storage {
 namespace {
@@ -82,6 +83,21 @@ std::unique_ptr<SegmentedLog> SegmentedLog::open(const SegmentedLogOptions& opti
     if (!s) {
       if (corrupt) *corrupt_path = seg.path;
       return nullptr;
+    }
+    if (newest && !fresh && s->created() && k > 0) {
+      // A crash while a new segment was being set up (rotate): it holds no entries and
+      // no chain metadata. Drop it; the one before is the newest again.
+      s->release();
+      Status st = remove_sqlite_files(seg.path);
+      if (st.ok) st = sync_dir(options.dir);
+      if (!st.ok) {
+        *status = st;
+        return nullptr;
+      }
+      storage::log(LogLevel::kWarn, seg.path + ": unfinished new log segment (crash while starting it) removed");
+      names.pop_back();
+      segs.pop_back();
+      continue;
     }
     seg.prev_last_zxid = s->prev_last_zxid();
     seg.min_zxid = s->min_zxid();

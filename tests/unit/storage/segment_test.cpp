@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "test_util.h"
 
@@ -123,6 +124,24 @@ TEST(LogSegments, MissingNewestSegmentRefusesToStart) {
   Status st;
   EXPECT_EQ(open_store(c, &st), nullptr);
   EXPECT_NE(st.message.find(files[1] + " is missing"), std::string::npos) << st.message;
+}
+
+TEST(LogSegments, UnfinishedNewSegmentFromACrashIsDropped) {
+  TempDir dir;
+  StoreConfig c = small_segments(dir, 5);
+  {
+    auto s = must_open(c);
+    for (int64_t z = 1; z <= 10; z += 5) ASSERT_TRUE(s->append(entries(z, z + 4)).ok);
+  }
+  // A crash right after the next segment's file was created: empty, no metadata.
+  std::ofstream(dir / "zkd-log.000000000000000b.db").close();
+  auto s = must_open(c);
+  EXPECT_FALSE(std::filesystem::exists(dir / "zkd-log.000000000000000b.db"));
+  EXPECT_EQ(s->last_logged_zxid(), 10);
+  EXPECT_EQ(replay_all(s.get()).size(), 10u);
+  ASSERT_TRUE(s->append(entries(11, 15)).ok);
+  s.reset();
+  EXPECT_EQ(replay_all(must_open(c).get()).size(), 15u);
 }
 
 TEST(LogSegments, TruncateDropsLaterSegmentsAndTheTailOfTheOneThatEnds) {
