@@ -16,7 +16,8 @@ persistent, sequential and ephemeral nodes, and sets), kill -9 zkd at a random m
     timeout and keeps its session and ephemerals; the other sessions died with the
     process and their ephemerals are gone once the session timeout has passed.
 In some iterations zkd is also killed again while it recovers. The dataDir carries over GROUP iterations (recovery from checkpoint + log), snapCount is
-small so checkpoints happen during iterations.
+small so checkpoints happen during iterations, and so is txnLogSizeLimitInKb, so the log
+moves to new segment files (and purges old ones) during iterations too.
 
 ZK_TARGET=zookeeper runs it against Apache ZooKeeper 3.8 (the oracle) instead of zkd.
 (with ZKD_FAULT_SESSION_TIMEOUT=30 or so: seconds, default 4).
@@ -300,6 +301,8 @@ def main():
                     extra["dataLogDir"] = os.path.join(gdir, "log")
                 if rng.random() < 0.25:
                     extra["forceSync"] = "no"
+                # Small log segments: kills also land while a new segment is being started.
+                extra["txnLogSizeLimitInKb"] = rng.choice([16, 64, 1024])
                 zkd = make_server(binary, gdir, tickTime=TICK_MS, snapCount=rng.choice([300, 500, 800]),
                                   maxSessionTimeout=max(10000, int(SESSION_TIMEOUT * 2000)), **extra)
                 print("group %d: snapCount=%s %s" % (it // GROUP, zkd.cfg["snapCount"], extra), flush=True)

@@ -125,6 +125,12 @@ struct Parser {
       c->snap_size_limit_kb = n;
       return true;
     }
+    if (key == "txnLogSizeLimitInKb") {
+      int64_t n;
+      if (!int_key(key, v, 1, INT64_MAX / 1024, &n)) return false;
+      c->txn_log_size_limit_kb = n;
+      return true;
+    }
     if (key == "forceSync") return boolean(key, v, &c->force_sync);
     if (key == "globalOutstandingLimit") return i32(key, v, 1, &c->global_outstanding_limit);
     if (key == "extendedTypesEnabled") return boolean(key, v, &c->extended_types);
@@ -172,6 +178,7 @@ std::vector<std::pair<std::string, std::string>> ServerConfig::describe() const 
       {"metricsProvider.httpPort", metrics_enabled ? std::to_string(metrics_port) : "disabled"},
       {"snapCount", std::to_string(snap_count)},
       {"snapSizeLimitInKb", std::to_string(snap_size_limit_kb)},
+      {"txnLogSizeLimitInKb", std::to_string(txn_log_size_limit_kb)},
       {"autopurge.snapRetainCount", std::to_string(snap_retain_count)},
       {"forceSync", force_sync ? "yes" : "no"},
       {"extendedTypesEnabled", extended_types ? "true" : "false"},

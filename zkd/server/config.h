@@ -41,6 +41,10 @@ struct ServerConfig {
   // one. ZooKeeper's default is 4 GiB; zkd's 64 MiB keeps restarts from replaying a long
   // log when Txns are big (multis), at the cost of more frequent checkpoints.
   int64_t snap_size_limit_kb = 65536;
+  // txnLogSizeLimitInKb (zookeeper.txnLogSizeLimitInKb): a new log segment file starts once
+  // the newest one's WAL holds this much. ZooKeeper's default is no limit (its log file
+  // rolls at each snapshot); zkd's segments are also purged whole, so they stay moderate.
+  int64_t txn_log_size_limit_kb = 65536;
   bool force_sync = true;
   int32_t global_outstanding_limit = 1000;
   bool extended_types = false;

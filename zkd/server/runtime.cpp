@@ -60,6 +60,7 @@ bool Runtime::start(std::string* error) {
   sc.data_log_dir = config_.data_log_dir;
   sc.force_sync = config_.force_sync;
   sc.snap_retain_count = config_.snap_retain_count;
+  sc.log_segment_bytes = config_.txn_log_size_limit_kb * 1024;
   sc.autopurge = config_.purge_interval_hours > 0;
   storage::Status st;
   parts_->store = storage::open_store(sc, &st);

@@ -54,7 +54,10 @@ Status sync_dir(const std::string& dir) {
 }
 
 Status remove_sqlite_files(const std::string& path) {
-  for (const char* suffix : {"-wal", "-shm", ""}) {
+  // The database file first: a crash part-way must not leave a database without the WAL
+  // that holds its content (it would open as an empty, valid database). Left-over -wal and
+  // -shm files without their database are harmless and removed by the next attempt.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
     std::string p = path + suffix;
     if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
       return Status::Error(p + ": cannot remove: " + std::strerror(errno));

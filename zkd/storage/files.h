@@ -18,7 +18,7 @@ bool has_zookeeper_data(const std::string& dir);
 int64_t sqlite_files_bytes(const std::string& path);
 // fsync(2) of a directory, so a file created (or renamed) in it survives a crash.
 Status sync_dir(const std::string& dir);
-// Unlinks `path` and its -wal/-shm companions (missing ones are fine).
+// Unlinks `path`, then its -wal/-shm companions (missing ones are fine).
 Status remove_sqlite_files(const std::string& path);
 // Renames `path` and its -wal/-shm companions to <path>.corrupt-<n>[-wal|-shm] with the
 // smallest unused n, so the set can still be opened with sqlite3. Never deletes.

@@ -48,7 +48,9 @@ std::unique_ptr<LogSegment> LogSegment::open(const std::string& path, const std:
   if (st.ok) st = create_meta_table(d);
   MetaMap meta;
   if (st.ok) st = load_meta(d, &meta, corrupt);
-  bool fresh = st.ok && !meta.count("format");
+  // prev_last_zxid is written last when a segment is set up: without it the set-up never
+  // finished (a crash in between), and the segment holds no entries.
+  bool fresh = st.ok && !meta.count("prev_last_zxid");
   if (st.ok) st = init_or_check_format(d, &meta, "zkd-log", database_id);
   seg->created_ = fresh;
   if (st.ok && fresh) {

@@ -36,7 +36,8 @@ class LogSegment {
   const std::string& path() const { return db_->path(); }
   int64_t prev_last_zxid() const { return prev_last_zxid_; }
   const std::string& next_segment() const { return next_segment_; }
-  // True when this open initialized the file (it had no format metadata yet).
+  // True when this open initialized the file (it had no prev_last_zxid yet: new, or its
+  // set-up was cut short by a crash).
   bool created() const { return created_; }
   // Records (durably) that the log continues in `name` ("" = this is the newest again).
   Status set_next_segment(const std::string& name);

@@ -1,5 +1,7 @@
 #include "zkd/storage/segmented_log.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -30,6 +32,24 @@ std::string segment_name(int64_t first_zxid) {
   std::snprintf(buf, sizeof(buf), "%s%016" PRIx64 "%s", kPrefix, static_cast<uint64_t>(first_zxid),
                 kSuffix);
   return buf;
+}
+
+// -wal/-shm files of segments whose database file is gone (a purge cut short by a crash).
+// Removed so that a segment created later under the same name cannot pick up the old WAL.
+void remove_orphan_companions(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::string> orphans;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    for (const char* suffix : {"-wal", "-shm"}) {
+      size_t n = name.size();
+      if (n > 4 && name.compare(n - 4, 4, suffix) == 0 && is_segment_name(name.substr(0, n - 4)) &&
+          !file_exists(dir + "/" + name.substr(0, n - 4))) {
+        orphans.push_back(dir + "/" + name);
+      }
+    }
+  }
+  for (const std::string& p : orphans) ::unlink(p.c_str());
 }
 
 std::vector<std::string> list_segments(const std::string& dir) {
@@ -66,6 +86,7 @@ std::unique_ptr<SegmentedLog> SegmentedLog::open(const SegmentedLogOptions& opti
     return nullptr;
   }
   std::unique_ptr<SegmentedLog> log(new SegmentedLog(options));
+  remove_orphan_companions(options.dir);
   std::vector<std::string> names = list_segments(options.dir);
   const bool fresh = names.empty();
   if (fresh) names.push_back(segment_name(0));
