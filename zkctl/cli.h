@@ -97,6 +97,13 @@ std::string zk_message(int32_t zk_err, const std::string& path);
 
 // Path argument check; returns "" or a message naming the problem.
 std::string check_path(const std::string& path);
+// In a command: returns the usage failure from the calling function when `p` is not a
+// valid path.
+#define CHECK_PATH(ctx, p)                                            \
+  do {                                                                \
+    std::string why_ = check_path(p);                                 \
+    if (!why_.empty()) return ctx.fail(kUsage, "BADARGUMENTS", why_); \
+  } while (0)
 // Data argument: "-" reads stdin (bounded by g.max_data_bytes). Returns false after
 // reporting an error (exit code in *exit_code).
 bool read_data_arg(Ctx& ctx, const std::string& arg, std::string* data, int* exit_code);

@@ -40,8 +40,7 @@ struct EventQueue {
 
 int cmd_watch(Ctx& ctx, const Args& a) {
   const std::string& path = a.pos[0];
-  std::string why = check_path(path);
-  if (!why.empty()) return ctx.fail(kUsage, "BADARGUMENTS", why);
+  CHECK_PATH(ctx, path);
   int64_t count = -1;
   if (a.has("count") && (!parse_int(a.get("count"), &count) || count <= 0)) {
     return ctx.fail(kUsage, "BADARGUMENTS", "watch: --count needs a positive number");

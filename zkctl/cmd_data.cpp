@@ -22,12 +22,6 @@ using zkd::client::Op;
   SyncClient* var = ctx.zk(&rc_); \
   if (!var) return rc_
 
-#define CHECK_PATH(ctx, p)                                            \
-  do {                                                                \
-    std::string why_ = check_path(p);                                 \
-    if (!why_.empty()) return ctx.fail(kUsage, "BADARGUMENTS", why_); \
-  } while (0)
-
 void print_stat(Ctx& ctx, const Stat& s) {
   for (const auto& l : stat_lines(s)) ctx.out(l);
 }

@@ -80,8 +80,7 @@ void tree_text(Ctx& ctx, const std::map<std::string, const NodeInfo*>& idx, cons
 
 int cmd_tree(Ctx& ctx, const Args& a) {
   std::string path = a.pos.empty() ? "/" : a.pos[0];
-  std::string why = check_path(path);
-  if (!why.empty()) return ctx.fail(kUsage, "BADARGUMENTS", why);
+  CHECK_PATH(ctx, path);
   int depth, rc = 0;
   if (!depth_flag(ctx, a, &depth, &rc)) return rc;
   SyncClient* zk = ctx.zk(&rc);
@@ -105,8 +104,7 @@ int cmd_tree(Ctx& ctx, const Args& a) {
 
 int cmd_du(Ctx& ctx, const Args& a) {
   std::string path = a.pos.empty() ? "/" : a.pos[0];
-  std::string why = check_path(path);
-  if (!why.empty()) return ctx.fail(kUsage, "BADARGUMENTS", why);
+  CHECK_PATH(ctx, path);
   int rc = 0;
   SyncClient* zk = ctx.zk(&rc);
   if (!zk) return rc;
@@ -127,8 +125,7 @@ int cmd_du(Ctx& ctx, const Args& a) {
 
 int cmd_find(Ctx& ctx, const Args& a) {
   std::string path = a.pos.empty() ? "/" : a.pos[0];
-  std::string why = check_path(path);
-  if (!why.empty()) return ctx.fail(kUsage, "BADARGUMENTS", why);
+  CHECK_PATH(ctx, path);
   int64_t owner = 0;
   if (a.has("ephemeral-owner") && !parse_int(a.get("ephemeral-owner"), &owner)) {
     return ctx.fail(kUsage, "BADARGUMENTS",
@@ -176,8 +173,7 @@ std::string lower(std::string s) {
 int cmd_grep(Ctx& ctx, const Args& a) {
   const std::string& pattern = a.pos[0];
   std::string path = a.pos.size() > 1 ? a.pos[1] : "/";
-  std::string why = check_path(path);
-  if (!why.empty()) return ctx.fail(kUsage, "BADARGUMENTS", why);
+  CHECK_PATH(ctx, path);
   bool icase = a.has("i");
   std::string needle = icase ? lower(pattern) : pattern;
   int rc = 0;
@@ -363,8 +359,7 @@ void node_json(Json& j, const NodeInfo& n) {
 int cmd_export(Ctx& ctx, const Args& a) {
   const std::string& path = a.pos[0];
   const std::string& file = a.pos[1];
-  std::string why = check_path(path);
-  if (!why.empty()) return ctx.fail(kUsage, "BADARGUMENTS", why);
+  CHECK_PATH(ctx, path);
   int rc = 0;
   SyncClient* zk = ctx.zk(&rc);
   if (!zk) return rc;
@@ -485,8 +480,7 @@ int cmd_import(Ctx& ctx, const Args& a) {
   std::string e = load_export(file, &nodes, &root);
   if (!e.empty()) return ctx.fail(kUsage, "BADARGUMENTS", "import: " + e);
   std::string dst = a.pos.size() > 1 ? a.pos[1] : root;
-  std::string why = check_path(dst);
-  if (!why.empty()) return ctx.fail(kUsage, "BADARGUMENTS", why);
+  CHECK_PATH(ctx, dst);
   std::vector<NodeInfo> keep;
   for (auto& n : nodes) {
     if (node_type(n.stat) == "ephemeral") {
@@ -516,8 +510,7 @@ int cmd_cp(Ctx& ctx, const Args& a) {
   const std::string& src = a.pos[0];
   const std::string& dst = a.pos[1];
   for (const auto& p : {src, dst}) {
-    std::string why = check_path(p);
-    if (!why.empty()) return ctx.fail(kUsage, "BADARGUMENTS", why);
+    CHECK_PATH(ctx, p);
   }
   bool remote = a.has("to-server");
   if (!remote && (dst == src || dst.rfind(src == "/" ? "/" : src + "/", 0) == 0)) {
