@@ -300,10 +300,8 @@ int64_t SegmentedLog::count_after(int64_t zxid) {
   return total;
 }
 
-void SegmentedLog::stop(bool failed) {
-  if (stopped_) return;
-  stopped_ = true;
-  if (failed && active_) active_->db()->close_without_checkpoint();
+void SegmentedLog::abandon() {
+  if (active_) active_->db()->close_without_checkpoint();
 }
 
 }  // namespace zkd::storage

@@ -52,8 +52,6 @@ class SegmentedLog {
   // Bytes of every log file in dir (segments and their -wal/-shm).
   static int64_t dir_bytes(const std::string& dir);
 
-  ~SegmentedLog() { stop(false); }
-
   const std::string& active_path() const { return active_->path(); }
   int64_t max_zxid() const;                                 // 0 when nothing was logged
   int64_t purged_through() const { return purged_through_; }  // entries <= this are gone
@@ -71,8 +69,9 @@ class SegmentedLog {
   std::vector<std::string> purge_through(int64_t zxid);
   static Status remove_purged(const std::vector<std::string>& paths);
   int64_t count_after(int64_t zxid);
-  // failed = leave every file exactly as it is (fail-stop): no WAL checkpoint on close.
-  void stop(bool failed);
+  // Fail-stop: the newest segment is closed (later) without folding its WAL into its
+  // file, so every file stays exactly as it is.
+  void abandon();
 
  private:
   struct Segment {
@@ -90,7 +89,6 @@ class SegmentedLog {
   std::vector<Segment> segments_;  // oldest first; back() is active_
   std::unique_ptr<LogSegment> active_;
   int64_t purged_through_ = 0;
-  bool stopped_ = false;
 };
 
 }  // namespace zkd::storage

@@ -39,7 +39,7 @@ class SqliteStore : public Store {
 
   ~SqliteStore() override {
     // failed: leave the files exactly as they were when the failure happened.
-    if (log_) log_->stop(failed_);
+    if (failed_ && log_) log_->abandon();
     if (failed_ && state_) state_->db()->close_without_checkpoint();
     state_.reset();
     log_.reset();
@@ -90,7 +90,7 @@ class SqliteStore : public Store {
     double ms = 0;
     Status st = log_->append(batch, &ms);
     if (!st.ok) {
-      log_->stop(true);  // fail-stop: no more writes to the log files
+      log_->abandon();  // fail-stop: no more writes to the log files
       return fail(st.message);
     }
     last_logged_ = prev;
@@ -209,7 +209,7 @@ class SqliteStore : public Store {
 
   // REQUIRES: log_mu_ held.
   Status quarantine_log(const std::string& message, const std::string& segment_path) {
-    log_->stop(true);
+    log_->abandon();
     log_.reset();
     return fail(message + "; " + aside(segment_path));
   }
