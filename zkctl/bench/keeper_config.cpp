@@ -7,6 +7,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "zkctl/bench/rng.h"
 #include "zkctl/bench/session.h"
 #include "zkctl/bench/yaml_lite.h"
 #include "zkd/proto/ops.h"
@@ -16,21 +17,8 @@ namespace zkctl::bench {
 namespace proto = zkd::proto;
 namespace {
 
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : s_(seed * 0x9E3779B97F4A7C15ULL + 0x1234567) {}
-  uint64_t next() {
-    s_ ^= s_ >> 12;
-    s_ ^= s_ << 25;
-    s_ ^= s_ >> 27;
-    return s_ * 2685821657736338717ULL;
-  }
-  int between(int lo, int hi) { return hi <= lo ? lo : lo + int(next() % uint64_t(hi - lo + 1)); }
-  double unit() { return double(next() >> 11) / double(1ULL << 53); }
-
- private:
-  uint64_t s_;
-};
+// Config runs draw from their own sequence (not the built-in workloads' one).
+constexpr uint64_t kConfigSalt = 0x1234567;
 
 std::string make_string(const StringSpec& s, Rng& rng) {
   if (!s.random) return s.constant;
@@ -186,7 +174,7 @@ void expand(const SetupNode& n, const std::string& parent, int depth, Rng& rng,
 class ConfigMix : public ConfigWorkload {
  public:
   ConfigMix(const KeeperConfig& c, const std::vector<std::vector<std::string>>& pools, int t)
-      : pools_(pools), rng_(uint64_t(t) + 101) {
+      : pools_(pools), rng_(uint64_t(t) + 101, kConfigSalt) {
     for (const auto& r : c.requests) specs_.push_back(&r);
     size_t k = 0;
     for (const auto& r : c.requests) {
@@ -472,7 +460,7 @@ void apply_keeper_config(const KeeperConfig& c, Options* o) {
 }
 
 std::vector<ConcreteNode> expand_setup(const KeeperConfig& c, uint64_t seed) {
-  Rng rng(seed);
+  Rng rng(seed, kConfigSalt);
   std::vector<ConcreteNode> out;
   for (const auto& n : c.setup) expand(n, "/", 0, rng, &out);
   return out;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "zkctl/bench/rng.h"
 #include "zkctl/bench/session.h"
 #include "zkd/proto/ops.h"
 #include "zkd/proto/records.h"
@@ -9,22 +10,6 @@
 namespace zkctl::bench {
 namespace proto = zkd::proto;
 namespace {
-
-// xorshift64*: fast, good enough to spread keys; seeded per thread so runs repeat.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : s_(seed * 0x9E3779B97F4A7C15ULL + 1) {}
-  uint64_t next() {
-    s_ ^= s_ >> 12;
-    s_ ^= s_ << 25;
-    s_ ^= s_ >> 27;
-    return s_ * 2685821657736338717ULL;
-  }
-  uint32_t below(uint32_t n) { return uint32_t((next() >> 32) * n >> 32); }
-
- private:
-  uint64_t s_;
-};
 
 std::string key_name(const std::string& dir, uint64_t i) {
   char buf[24];
