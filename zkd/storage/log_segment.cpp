@@ -28,8 +28,8 @@ std::string zxid_hex(int64_t zxid) {
 
 std::unique_ptr<LogSegment> LogSegment::open(const std::string& path, const std::string& vfs,
                                              bool force_sync, const std::string& database_id,
-                                             int64_t prev_last_zxid, bool verify, Status* status,
-                                             bool* corrupt) {
+                                             bool finish_setup, int64_t prev_last_zxid,
+                                             bool verify, Status* status, bool* corrupt) {
   int code = 0;
   auto db = Db::open(path, vfs, status, &code);
   if (!db) {
@@ -52,8 +52,8 @@ std::unique_ptr<LogSegment> LogSegment::open(const std::string& path, const std:
   // finished (a crash in between), and the segment holds no entries.
   bool fresh = st.ok && !meta.count("prev_last_zxid");
   if (st.ok) st = init_or_check_format(d, &meta, "zkd-log", database_id);
-  seg->created_ = fresh;
-  if (st.ok && fresh) {
+  seg->unfinished_ = fresh;
+  if (st.ok && fresh && finish_setup) {
     st = put_meta(d, "prev_last_zxid", std::to_string(prev_last_zxid));
     meta["prev_last_zxid"] = std::to_string(prev_last_zxid);
   }

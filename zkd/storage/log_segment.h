@@ -22,23 +22,27 @@ namespace zkd::storage {
 
 class LogSegment {
  public:
-  // Opens (creating when absent, with prev_last_zxid) in WAL mode, synchronous FULL when
-  // force_sync, else OFF. Checks the format and database_id. With verify, reads every row
+  // Opens (creating when absent) in WAL mode, synchronous FULL when force_sync, else OFF.
+  // A file without prev_last_zxid is one whose set-up never finished: with finish_setup
+  // this open finishes it by writing prev_last_zxid; without, it writes nothing there and
+  // reports unfinished(), so that recovery can drop the file (a crash between writing
+  // prev_last_zxid and removing the file would otherwise leave a finished-looking segment
+  // that breaks the chain). Checks the format and database_id. With verify, reads every row
   // and checks its CRC: a bad row anywhere (the last one included: SQLite's WAL drops a
   // torn commit by its own checksums, so every row read was acknowledged) fails with
   // *corrupt set. Without verify only max zxid and row count are read.
   static std::unique_ptr<LogSegment> open(const std::string& path, const std::string& vfs,
                                           bool force_sync, const std::string& database_id,
-                                          int64_t prev_last_zxid, bool verify, Status* status,
-                                          bool* corrupt);
+                                          bool finish_setup, int64_t prev_last_zxid, bool verify,
+                                          Status* status, bool* corrupt);
 
   Db* db() { return db_.get(); }
   const std::string& path() const { return db_->path(); }
   int64_t prev_last_zxid() const { return prev_last_zxid_; }
   const std::string& next_segment() const { return next_segment_; }
-  // True when this open initialized the file (it had no prev_last_zxid yet: new, or its
-  // set-up was cut short by a crash).
-  bool created() const { return created_; }
+  // True when the file had no prev_last_zxid when opened (new, or its set-up was cut
+  // short by a crash); with finish_setup it has one now.
+  bool unfinished() const { return unfinished_; }
   // Records (durably) that the log continues in `name` ("" = this is the newest again).
   Status set_next_segment(const std::string& name);
   int64_t max_zxid() const { return max_zxid_; }  // 0 when empty
@@ -70,7 +74,7 @@ class LogSegment {
   std::unique_ptr<Stmt> insert_;
   int64_t prev_last_zxid_ = 0;
   std::string next_segment_;
-  bool created_ = false;
+  bool unfinished_ = false;
   int64_t max_zxid_ = 0;
   int64_t min_zxid_ = 0;
   int64_t entries_ = 0;

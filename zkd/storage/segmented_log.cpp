@@ -99,13 +99,23 @@ std::unique_ptr<SegmentedLog> SegmentedLog::open(const SegmentedLogOptions& opti
     bool newest = k + 1 == names.size();
     bool verify = newest || segs[k + 1].prev_last_zxid > options.verify_after_zxid;
     bool corrupt = false;
+    // Only the oldest file may still need its set-up finished: in an empty log, or after a
+    // crash while the very first segment was being set up. A later unfinished segment is
+    // removed below, and nothing is written into it first.
     auto s = LogSegment::open(seg.path, options.vfs, options.force_sync, options.database_id,
-                              /*prev_last_zxid=*/0, verify, status, &corrupt);
+                              /*finish_setup=*/k == 0, /*prev_last_zxid=*/0, verify, status,
+                              &corrupt);
     if (!s) {
       if (corrupt) *corrupt_path = seg.path;
       return nullptr;
     }
-    if (newest && !fresh && s->created() && k > 0) {
+    if (k > 0 && s->unfinished()) {
+      if (!newest) {
+        s->release();
+        *status = Status::Error(seg.path + " was never fully set up but later log segments "
+                                "follow it: refusing to start from a damaged log");
+        return nullptr;
+      }
       // A crash while a new segment was being set up (rotate): it holds no entries and
       // no chain metadata. Drop it; the one before is the newest again.
       s->release();
@@ -179,7 +189,8 @@ Status SegmentedLog::rotate(int64_t first_zxid) {
   bool corrupt = false;
   Status st;
   auto s = LogSegment::open(seg.path, options_.vfs, options_.force_sync, options_.database_id,
-                            seg.prev_last_zxid, /*verify=*/true, &st, &corrupt);
+                            /*finish_setup=*/true, seg.prev_last_zxid, /*verify=*/true, &st,
+                            &corrupt);
   if (!s) return st;
   // The new file's directory entry must be durable before anything acknowledged lives
   // only in that file.
@@ -216,7 +227,8 @@ Status SegmentedLog::append(const std::vector<LogEntry>& batch, double* commit_m
 std::unique_ptr<LogSegment> SegmentedLog::reopen(const Segment& seg, Status* status,
                                                  bool* corrupt) {
   return LogSegment::open(seg.path, options_.vfs, options_.force_sync, options_.database_id,
-                          seg.prev_last_zxid, /*verify=*/false, status, corrupt);
+                          /*finish_setup=*/false, seg.prev_last_zxid, /*verify=*/false, status,
+                          corrupt);
 }
 
 Status SegmentedLog::replay(int64_t after_zxid,

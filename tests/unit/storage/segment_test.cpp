@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "test_util.h"
+#include "zkd/storage/log_segment.h"
 
 namespace zkd::storage {
 namespace {
@@ -139,6 +140,56 @@ TEST(LogSegments, UnfinishedNewSegmentFromACrashIsDropped) {
   EXPECT_FALSE(std::filesystem::exists(dir / "zkd-log.000000000000000b.db"));
   EXPECT_EQ(s->last_logged_zxid(), 10);
   EXPECT_EQ(replay_all(s.get()).size(), 10u);
+  ASSERT_TRUE(s->append(entries(11, 15)).ok);
+  s.reset();
+  EXPECT_EQ(replay_all(must_open(c).get()).size(), 15u);
+}
+
+// The set-up of a new segment was cut short after its format and database id were
+// written, and the start that finds it is itself killed before it removes the file. That
+// start must not have written prev_last_zxid into it: a file that looks finished but
+// starts the chain at 0 would make every later start refuse (found by the kill -9 test).
+TEST(LogSegments, UnfinishedSegmentStaysUnfinishedUntilARecoveryRemovesIt) {
+  TempDir dir;
+  StoreConfig c = small_segments(dir, 5);
+  {
+    auto s = must_open(c);
+    for (int64_t z = 1; z <= 10; z += 5) ASSERT_TRUE(s->append(entries(z, z + 4)).ok);
+  }
+  std::string first = (dir / "zkd-log.0000000000000000.db");
+  std::string next = (dir / "zkd-log.000000000000000b.db");
+  ASSERT_EQ(testing::sql(next, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL, "
+                               "crc INTEGER NOT NULL); ATTACH '" + first + "' AS done; "
+                               "INSERT INTO meta SELECT * FROM done.meta WHERE key NOT IN "
+                               "('prev_last_zxid', 'next_segment')"),
+            SQLITE_OK);
+  std::string database_id;
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open(next.c_str(), &db);
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'database_id'", -1, &q, nullptr);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+      database_id = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+  }
+  ASSERT_FALSE(database_id.empty());
+  // What a recovery does with the newest file before it decides to remove it, twice over.
+  for (int i = 0; i < 2; ++i) {
+    Status st;
+    bool corrupt = false;
+    auto seg = LogSegment::open(next, "", /*force_sync=*/true, database_id,
+                                /*finish_setup=*/false, /*prev_last_zxid=*/0, /*verify=*/true,
+                                &st, &corrupt);
+    ASSERT_NE(seg, nullptr) << st.message;
+    EXPECT_TRUE(seg->unfinished());
+    seg->release();
+  }
+  auto s = must_open(c);
+  EXPECT_FALSE(std::filesystem::exists(next));
+  EXPECT_EQ(s->last_logged_zxid(), 10);
   ASSERT_TRUE(s->append(entries(11, 15)).ok);
   s.reset();
   EXPECT_EQ(replay_all(must_open(c).get()).size(), 15u);
