@@ -256,22 +256,30 @@ Status SegmentedLog::replay(int64_t after_zxid,
 }
 
 Status SegmentedLog::truncate_after(int64_t zxid) {
-  // Whole segments after zxid go; the one that then ends the chain loses its tail rows.
+  // Whole segments after zxid go, newest first; the one that then ends the chain loses its
+  // tail rows. Before each removal the segment before it stops pointing at it, so a crash
+  // at any step leaves a whole chain: one that still reaches the file, or ends before it.
   while (segments_.size() > 1 && segments_.back().min_zxid > zxid) {
+    Status st;
+    bool corrupt = false;
+    auto before = reopen(segments_[segments_.size() - 2], &st, &corrupt);
+    if (!before) return st;
+    st = before->set_next_segment("");
+    if (!st.ok) {
+      before->release();
+      return st;
+    }
     active_->db()->close_without_checkpoint();
-    active_.reset();
-    Status st = remove_sqlite_files(segments_.back().path);
+    active_ = std::move(before);
+    st = remove_sqlite_files(segments_.back().path);
+    if (st.ok) st = sync_dir(options_.dir);
     if (!st.ok) return st;
     segments_.pop_back();
-    bool corrupt = false;
-    active_ = reopen(segments_.back(), &st, &corrupt);
-    if (!active_) return st;
   }
   Status st = active_->truncate_after(zxid);
-  if (st.ok && !active_->next_segment().empty()) st = active_->set_next_segment("");
   if (!st.ok) return st;
   sync_active_bounds();
-  return sync_dir(options_.dir);
+  return Status::Ok();
 }
 
 std::vector<std::string> SegmentedLog::purge_through(int64_t zxid) {

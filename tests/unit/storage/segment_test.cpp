@@ -211,6 +211,28 @@ TEST(LogSegments, TruncateDropsLaterSegmentsAndTheTailOfTheOneThatEnds) {
   EXPECT_EQ(log.back().first, 9);
 }
 
+// truncate_after clears a segment's next_segment before it removes the segment after it.
+// A crash in between leaves exactly this: the chain must still open, whole.
+TEST(LogSegments, CrashBetweenUnlinkingAndRemovingTheNewestSegmentKeepsTheChain) {
+  TempDir dir;
+  StoreConfig c = small_segments(dir, 5);
+  {
+    auto s = must_open(c);
+    for (int64_t z = 1; z <= 10; z += 5) ASSERT_TRUE(s->append(entries(z, z + 4)).ok);
+  }
+  auto files = segment_files(dir);
+  ASSERT_EQ(files.size(), 2u);
+  ASSERT_EQ(testing::sql(dir / files[0], "DELETE FROM meta WHERE key = 'next_segment'"),
+            SQLITE_OK);
+  auto s = must_open(c);
+  EXPECT_EQ(s->last_logged_zxid(), 10);
+  EXPECT_EQ(replay_all(s.get()).size(), 10u);
+  ASSERT_TRUE(s->truncate_log(3).ok);
+  s.reset();
+  EXPECT_EQ(segment_files(dir).size(), 1u);
+  EXPECT_EQ(replay_all(must_open(c).get()).size(), 3u);
+}
+
 TEST(LogSegments, OldSingleFileLogIsRefusedWithAClearMessage) {
   TempDir dir;
   { must_open(config_for(dir)); }
