@@ -1,71 +1,16 @@
-// Checkpoint records and recovery: how the state thread's tree and sessions are written
-// to and read back from the store.
+// Recovery: the state thread's tree and sessions read back from the store (checkpoint,
+// then the log tail).
 //
-// Record format (jute-encoded, first int32 = kind):
-//   kNodeRecord:    path, data, acl, czxid, mzxid, ctime, mtime, version, cversion,
-//                   aversion, ephemeral_owner, pzxid
-//   kSessionRecord: session id, timeout_ms
-//   kSizeRecord:    node count (first record, so recovery can size the table once)
-// Nodes come parents-first so restore() always finds the parent.
+// The record format is in checkpoint_builder.h.
 #include <cinttypes>
 
 #include "zkd/proto/ops.h"
+#include "zkd/server/checkpoint_builder.h"
 #include "zkd/server/log.h"
 #include "zkd/server/server.h"
 #include "zkd/storage/store.h"
 
 namespace zkd::server {
-
-namespace {
-constexpr int32_t kNodeRecord = 1;
-constexpr int32_t kSessionRecord = 2;
-constexpr int32_t kSizeRecord = 3;
-}  // namespace
-
-storage::CheckpointRecords Server::checkpoint_records() const {
-  storage::CheckpointRecords records;
-  std::string rec;  // reused: records are packed into chunks as they are made
-  {
-    proto::Writer w(&rec);
-    w.i32(kSizeRecord);
-    w.i64(tree_.node_count());
-    records.add(rec);
-  }
-  tree_.for_each_preorder([&](std::string_view path, const tree::Node& n) {
-    rec.clear();
-    proto::Writer w(&rec);
-    w.i32(kNodeRecord);
-    w.bytes(path);
-    if (n.data_null()) {
-      w.null();
-    } else {
-      w.bytes(n.data());
-    }
-    proto::write(w, n.acl());
-    w.i64(n.czxid);
-    w.i64(n.mzxid);
-    w.i64(n.ctime);
-    w.i64(n.mtime);
-    w.i32(n.version);
-    w.i32(n.cversion);
-    w.i32(n.aversion);
-    w.i64(n.ephemeral_owner);
-    w.i64(n.pzxid);
-    records.add(rec);
-  });
-  // Sessions in id order: the checkpoint is the same bytes for the same state.
-  std::map<int64_t, int32_t> sessions;
-  for (const auto& [id, s] : sessions_.all()) sessions[id] = s.timeout_ms;
-  for (const auto& [id, timeout] : sessions) {
-    rec.clear();
-    proto::Writer w(&rec);
-    w.i32(kSessionRecord);
-    w.i64(id);
-    w.i32(timeout);
-    records.add(rec);
-  }
-  return records;
-}
 
 bool Server::recover(storage::Store* store, std::string* error) {
   int64_t now = now_ms();

@@ -32,6 +32,8 @@ constexpr size_t kMaxUnsentBytes = 4 << 20;
 constexpr size_t kMaxQueuedRequests = 10000;
 constexpr size_t kReadChunk = 64 << 10;
 constexpr int kMaxEvents = 256;
+// Nodes per slice of a checkpoint built between requests: about 2 ms of the state thread.
+constexpr int64_t kCheckpointSliceNodes = 2048;
 constexpr uint64_t kWakeTag = 0;
 constexpr uint64_t kListenTag = 1;
 
@@ -149,6 +151,7 @@ void Server::run() {
   while (!stopping_) {
     int64_t now = now_ms();
     int timeout = static_cast<int>(std::max<int64_t>(0, std::min<int64_t>(next_tick_ms_ - now, 100)));
+    if (checkpoint_) timeout = 0;  // keep building it while idle
     int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout);
     for (int i = 0; i < n; ++i) {
       uint64_t tag = events[i].data.u64;
@@ -176,6 +179,7 @@ void Server::run() {
     }
     process_durable();
     run_tasks();
+    advance_checkpoint(kCheckpointSliceNodes);
     now = now_ms();
     if (now >= next_tick_ms_) {
       on_tick(now);
@@ -201,11 +205,10 @@ void Server::run() {
   // A shutdown checkpoint at what is applied (as PostgreSQL does): the next start loads
   // it and replays next to nothing from the log, so a restart costs one checkpoint load.
   // The storage threads write it before they stop.
-  if (durability_ && !durability_->failed() && applied_zxid_ > last_checkpoint_zxid_) {
-    last_checkpoint_zxid_ = applied_zxid_;
-    log_bytes_since_checkpoint_ = 0;
-    durability_->checkpoint(applied_zxid_, checkpoint_records());
-  }
+  // One being built for an older zxid is dropped for it; one for this zxid is finished.
+  if (checkpoint_ && checkpoint_->zxid() < applied_zxid_) checkpoint_.reset();
+  if (!checkpoint_ && applied_zxid_ > last_checkpoint_zxid_) start_checkpoint();
+  advance_checkpoint(INT64_MAX);
 }
 
 void Server::accept_all() {
@@ -810,14 +813,34 @@ void Server::reset_connection_stats() {
 }
 
 void Server::maybe_checkpoint() {
-  if (!durability_ || durability_->failed()) return;
+  if (checkpoint_) return;  // the next one starts once this one is handed over
   if (applied_zxid_ - last_checkpoint_zxid_ < config_.snap_count &&
       log_bytes_since_checkpoint_ < config_.snap_size_limit_kb * 1024) {
     return;
   }
+  start_checkpoint();
+  advance_checkpoint(kCheckpointSliceNodes);
+}
+
+void Server::start_checkpoint() {
+  if (!durability_ || durability_->failed()) return;
   last_checkpoint_zxid_ = applied_zxid_;
   log_bytes_since_checkpoint_ = 0;
-  durability_->checkpoint(applied_zxid_, checkpoint_records());
+  // Sessions in id order: the checkpoint is the same bytes for the same state.
+  std::map<int64_t, int32_t> sessions;
+  for (const auto& [id, s] : sessions_.all()) sessions[id] = s.timeout_ms;
+  checkpoint_ = std::make_unique<CheckpointBuilder>(&tree_, applied_zxid_, std::move(sessions));
+}
+
+void Server::advance_checkpoint(int64_t max_nodes) {
+  if (!checkpoint_) return;
+  if (durability_->failed()) {
+    checkpoint_.reset();
+    return;
+  }
+  if (!checkpoint_->step(max_nodes)) return;
+  durability_->checkpoint(checkpoint_->zxid(), checkpoint_->take());
+  checkpoint_.reset();
 }
 
 }  // namespace zkd::server

@@ -29,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "zkd/server/checkpoint_builder.h"
 #include "zkd/server/config.h"
 #include "zkd/server/connection.h"
 #include "zkd/server/durability.h"
@@ -122,8 +123,11 @@ class Server {
   void on_tick(int64_t now_ms);
   void reap_containers(int64_t now_ms);
   void maybe_checkpoint();
+  // Starts building a checkpoint of the state at applied_zxid_ (checkpoint_builder.h).
+  void start_checkpoint();
+  // Builds up to max_nodes more of it; once whole, hands it to durability.
+  void advance_checkpoint(int64_t max_nodes);
   void run_tasks();
-  storage::CheckpointRecords checkpoint_records() const;
   int64_t now_ms() const;   // monotonic
   int64_t wall_ms() const;  // txn times (decided here, carried in the Txn)
 
@@ -153,6 +157,8 @@ class Server {
   int64_t applied_zxid_ = 0;
   int64_t last_checkpoint_zxid_ = 0;
   int64_t log_bytes_since_checkpoint_ = 0;  // submitted since the last checkpoint request
+  // The checkpoint being built between requests, if any (at most one at a time).
+  std::unique_ptr<CheckpointBuilder> checkpoint_;
   std::deque<Inflight> inflight_;
   int64_t next_tick_ms_ = 0;
   int64_t next_reap_ms_ = 0;

@@ -192,6 +192,7 @@ const Node* DataTree::create(std::string_view path, std::string_view data, const
     free_node(n);
     return nullptr;
   }
+  notify(parent);
   data_size_ += static_cast<int64_t>(path.size() + data.size());
   n->acl_ = acl;
   n->czxid = n->mzxid = n->pzxid = zxid;
@@ -211,6 +212,8 @@ void DataTree::remove(std::string_view path, int64_t zxid) {
   Node* n = *it;
   Node* parent = find_mutable(parent_of(path));
   assert(parent && parent->children_);
+  notify(n);
+  notify(parent);
   parent->children_->erase(n->name());
   if (parent->children_->empty()) {
     delete parent->children_;
@@ -227,6 +230,7 @@ const Node* DataTree::set_data(std::string_view path, std::string_view data, int
                                int64_t zxid, int64_t time_ms, bool data_null) {
   Node* n = find_mutable(path);
   if (!n) return nullptr;
+  notify(n);
   data_size_ += static_cast<int64_t>(data.size()) - static_cast<int64_t>(n->data_len_);
   n = replace_data(n, data, data_null);
   n->version = version;
@@ -238,6 +242,7 @@ const Node* DataTree::set_data(std::string_view path, std::string_view data, int
 const Node* DataTree::set_acl(std::string_view path, const AclRef* acl, int32_t aversion) {
   Node* n = find_mutable(path);
   if (!n) return nullptr;
+  notify(n);
   n->acl_ = acl;
   n->aversion = aversion;
   return n;
@@ -286,6 +291,59 @@ bool DataTree::restore(std::string_view path, std::string_view data, bool data_n
   if (!parent->children_) parent->children_ = new ChildSet();
   parent->children_->insert(parent->children_->end(), n);  // a preorder walk appends
   index_owner(path, stat.ephemeral_owner);
+  return true;
+}
+
+bool preorder_less(std::string_view a, std::string_view b) {
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] == b[i]) continue;
+    if (a[i] == '/') return true;
+    if (b[i] == '/') return false;
+    return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+  }
+  return a.size() < b.size();
+}
+
+bool DataTree::walk_after(std::string_view after, absl::FunctionRef<Visit(const Node&)> fn) const {
+  // Rebuild the stack of child-set cursors for the position `after`: at each level the
+  // siblings still to come; at the bottom, `after`'s own children when it still exists.
+  std::vector<std::pair<ChildSet::const_iterator, ChildSet::const_iterator>> stack;
+  const Node* node = find("/");
+  bool exists = true;
+  std::string_view rest = after == "/" ? std::string_view() : after.substr(1);
+  while (!rest.empty()) {
+    size_t slash = rest.find('/');
+    std::string_view name = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    if (!node->children_) {
+      exists = false;
+      break;
+    }
+    auto it = node->children_->lower_bound(name);
+    bool found = it != node->children_->end() && (*it)->name() == name;
+    stack.emplace_back(found ? std::next(it) : it, node->children_->end());
+    if (!found) {
+      exists = false;
+      break;
+    }
+    node = *it;
+  }
+  if (exists && node->children_) stack.emplace_back(node->children_->begin(), node->children_->end());
+  while (!stack.empty()) {
+    auto& top = stack.back();
+    if (top.first == top.second) {
+      stack.pop_back();
+      continue;
+    }
+    const Node* n = *top.first;
+    ++top.first;
+    Visit v = fn(*n);
+    if (v == Visit::kStop) return false;
+    if (v == Visit::kDescend && n->children_) {
+      stack.emplace_back(n->children_->begin(), n->children_->end());
+    }
+  }
   return true;
 }
 

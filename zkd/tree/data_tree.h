@@ -34,6 +34,7 @@
 
 #include <absl/container/btree_set.h>
 #include <absl/container/flat_hash_set.h>
+#include <absl/functional/function_ref.h>
 #include <absl/hash/hash.h>
 
 #include <cstdint>
@@ -180,6 +181,18 @@ enum class OwnerKind { kNone, kSession, kContainer, kTtl };
 OwnerKind owner_kind(int64_t ephemeral_owner);
 int64_t ttl_of(int64_t ephemeral_owner);
 
+// Told about a node just before a mutation changes or removes it (a checkpoint being
+// built in slices keeps the node as it was; see server/checkpoint_builder.h).
+class TreeObserver {
+ public:
+  virtual ~TreeObserver() = default;
+  virtual void before_change(const Node& n) = 0;
+};
+
+// The order of for_each_preorder as an order on paths: parents before children, siblings
+// by name bytewise. That is bytewise order with '/' below every other byte.
+bool preorder_less(std::string_view a, std::string_view b);
+
 class DataTree {
  public:
   DataTree();
@@ -231,6 +244,18 @@ class DataTree {
   // All descendants of path (getAllChildrenNumber).
   int64_t descendant_count(std::string_view path) const;
 
+  // At most one observer; null to stop. Not called by restore().
+  void set_observer(TreeObserver* observer) { observer_ = observer; }
+
+  // What a walk does after visiting a node.
+  enum class Visit { kDescend, kSkipChildren, kStop };
+  // Continues the preorder walk after `after`, which need not exist any more (it is a
+  // position in the order, see preorder_less): first `after`'s current children, then
+  // everything later. kStop ends the walk after that node; the next walk_after from its
+  // path resumes with its children. Returns true when the walk reached the end of the
+  // tree. fn must not mutate the tree; between walks the tree may change freely.
+  bool walk_after(std::string_view after, absl::FunctionRef<Visit(const Node&)> fn) const;
+
   // Iterates nodes parents-first, siblings by name (for checkpoints): fn(path, node).
   // Iterative (a stack of child-set cursors), so a path thousands of levels deep cannot
   // overflow the stack. fn must not mutate the tree.
@@ -278,6 +303,10 @@ class DataTree {
   void index_owner(std::string_view path, int64_t owner);
   void unindex_owner(std::string_view path, int64_t owner);
 
+  void notify(const Node* n) {
+    if (observer_) observer_->before_change(*n);
+  }
+
   NodeArena arena_;  // declared first: destroyed after everything that points into it
   absl::flat_hash_set<Node*, PathHash, PathEq, HugePageAllocator<Node*>> nodes_;
   // restore(): the last parent found, since a preorder walk restores siblings in a row.
@@ -288,6 +317,7 @@ class DataTree {
   std::set<std::string> ttls_;
   int64_t data_size_ = 0;
   int64_t ephemeral_count_ = 0;
+  TreeObserver* observer_ = nullptr;
 };
 
 }  // namespace zkd::tree
