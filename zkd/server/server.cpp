@@ -18,6 +18,7 @@
 #include "zkd/proto/ops.h"
 #include "zkd/server/log.h"
 #include "zkd/server/ops/whitelist.h"
+#include "zkd/storage/log_segment.h"
 #include "zkd/txn/reads.h"
 #include "zkd/txn/reply.h"
 
@@ -830,6 +831,8 @@ void Server::start_checkpoint() {
   std::map<int64_t, int32_t> sessions;
   for (const auto& [id, s] : sessions_.all()) sessions[id] = s.timeout_ms;
   checkpoint_ = std::make_unique<CheckpointBuilder>(&tree_, applied_zxid_, std::move(sessions));
+  checkpoint_started_ms_ = now_ms();
+  checkpoint_slices_ = 0;
 }
 
 void Server::advance_checkpoint(int64_t max_nodes) {
@@ -838,8 +841,14 @@ void Server::advance_checkpoint(int64_t max_nodes) {
     checkpoint_.reset();
     return;
   }
+  ++checkpoint_slices_;
   if (!checkpoint_->step(max_nodes)) return;
-  durability_->checkpoint(checkpoint_->zxid(), checkpoint_->take());
+  storage::CheckpointRecords records = checkpoint_->take();
+  log::info("checkpoint " + storage::zxid_hex(checkpoint_->zxid()) + " built: " +
+            std::to_string(records.record_count()) + " records in " +
+            std::to_string(checkpoint_slices_) + " slices over " +
+            std::to_string(now_ms() - checkpoint_started_ms_) + " ms");
+  durability_->checkpoint(checkpoint_->zxid(), std::move(records));
   checkpoint_.reset();
 }
 

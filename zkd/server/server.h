@@ -159,6 +159,8 @@ class Server {
   int64_t log_bytes_since_checkpoint_ = 0;  // submitted since the last checkpoint request
   // The checkpoint being built between requests, if any (at most one at a time).
   std::unique_ptr<CheckpointBuilder> checkpoint_;
+  int64_t checkpoint_started_ms_ = 0;
+  int64_t checkpoint_slices_ = 0;
   std::deque<Inflight> inflight_;
   int64_t next_tick_ms_ = 0;
   int64_t next_reap_ms_ = 0;

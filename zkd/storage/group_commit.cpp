@@ -1,5 +1,10 @@
 #include "zkd/storage/group_commit.h"
 
+#include <chrono>
+
+#include "zkd/storage/log.h"
+#include "zkd/storage/log_segment.h"
+
 namespace zkd::storage {
 
 GroupCommitter::GroupCommitter(Store* store, Options options,
@@ -118,11 +123,22 @@ void GroupCommitter::run_checkpoints() {
       cp = std::move(*pending_checkpoint_);
       pending_checkpoint_.reset();
     }
+    auto started = std::chrono::steady_clock::now();
     Status st = store_->write_checkpoint(cp.zxid, cp.records);
     if (!st.ok) {
       report_failure(st.message);
       return;
     }
+    int64_t bytes = 0;
+    for (const auto& c : cp.records.chunks()) bytes += static_cast<int64_t>(c.data.size());
+    storage::log(LogLevel::kInfo,
+                 "checkpoint " + zxid_hex(cp.zxid) + " written: " +
+                     std::to_string(cp.records.record_count()) + " records, " +
+                     std::to_string(bytes >> 20) + " MiB in " +
+                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::steady_clock::now() - started)
+                                        .count()) +
+                     " ms");
     // The chunks are large allocations (mmap'd: see zkd's main), so freeing them here
     // returns their pages to the OS at once.
     cp.records = CheckpointRecords();
