@@ -112,6 +112,7 @@ bool Server::recover(storage::Store* store, std::string* error) {
                 " log entries, %" PRId64 " znodes, %zu sessions",
                 applied_zxid_, store->checkpoint_zxid(), replayed, tree_.node_count(), sessions_.size());
   log::info(buf);
+  stats_.db_init_ms.record(now_ms() - now);
   return true;
 }
 

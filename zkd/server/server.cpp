@@ -844,10 +844,12 @@ void Server::advance_checkpoint(int64_t max_nodes) {
   ++checkpoint_slices_;
   if (!checkpoint_->step(max_nodes)) return;
   storage::CheckpointRecords records = checkpoint_->take();
+  int64_t build_ms = now_ms() - checkpoint_started_ms_;
+  stats_.checkpoint_build_ms.record(build_ms);
   log::info("checkpoint " + storage::zxid_hex(checkpoint_->zxid()) + " built: " +
             std::to_string(records.record_count()) + " records in " +
-            std::to_string(checkpoint_slices_) + " slices over " +
-            std::to_string(now_ms() - checkpoint_started_ms_) + " ms");
+            std::to_string(checkpoint_slices_) + " slices over " + std::to_string(build_ms) +
+            " ms");
   durability_->checkpoint(checkpoint_->zxid(), std::move(records));
   checkpoint_.reset();
 }

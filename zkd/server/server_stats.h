@@ -20,6 +20,11 @@ struct ServerStats {
   int64_t latency_max_ms = 0;
   ops::SummaryRecorder read_latency{true};
   ops::SummaryRecorder update_latency{true};
+  // snapshottime: milliseconds from the start of each checkpoint's build to its handover
+  // to the writer (ZooKeeper's time to serialize a snapshot). Not reset by srst.
+  ops::SummaryRecorder checkpoint_build_ms;
+  // dbinittime: milliseconds to load the checkpoint and replay the log at start-up.
+  ops::SummaryRecorder db_init_ms;
   int64_t last_response_size = -1;
   int64_t min_response_size = -1;
   int64_t max_response_size = -1;

@@ -102,6 +102,8 @@ std::optional<ops::ServerStats> StateView::stats() {
   s.counters[std::string(m::kStaleSessionsExpired)] = st.sessions_expired;
   s.summaries[std::string(m::kReadLatency)] = st.read_latency.snapshot();
   s.summaries[std::string(m::kUpdateLatency)] = st.update_latency.snapshot();
+  s.summaries[std::string(m::kSnapshotTime)] = st.checkpoint_build_ms.snapshot();
+  s.summaries[std::string(m::kDbInitTime)] = st.db_init_ms.snapshot();
   if (store_) {
     storage::StoreStats ss = store_->stats();
     ops::Summary fsync;

@@ -245,3 +245,24 @@ def test_four_letter_not_whitelisted_message(server_factory):
 
 def test_unknown_four_letter_word_closes_silently(zk_server):
     assert zk_server.four_letter("xyzw") == ""
+
+
+def test_mntr_counts_checkpoints_and_the_startup_recovery(server_factory, kz):
+    # snapshottime: one sample per checkpoint (ZooKeeper: per snapshot); dbinittime: one
+    # sample for loading the data at start-up.
+    import time
+    s = server_factory(cfg={"snapCount": 100})
+    c = kz(server=s)
+    c.create("/cp", b"")
+    for i in range(300):
+        c.create("/cp/n%d" % i, b"x" * 10)
+
+    def mntr():
+        return dict(line.split("\t", 1) for line in s.four_letter("mntr").splitlines() if "\t" in line)
+
+    deadline = time.time() + 15
+    while int(mntr().get("zk_cnt_snapshottime", "0")) < 1 and time.time() < deadline:
+        time.sleep(0.2)
+    m = mntr()
+    assert int(m["zk_cnt_snapshottime"]) >= 1, m.get("zk_cnt_snapshottime")
+    assert int(m["zk_cnt_dbinittime"]) == 1
