@@ -263,19 +263,10 @@ class DataTree {
   void for_each_preorder(Fn&& fn) const {
     const Node* root = find("/");
     fn(root->path(), *root);
-    std::vector<std::pair<ChildSet::const_iterator, ChildSet::const_iterator>> stack;
-    if (root->children_) stack.emplace_back(root->children_->begin(), root->children_->end());
-    while (!stack.empty()) {
-      auto& top = stack.back();
-      if (top.first == top.second) {
-        stack.pop_back();
-        continue;
-      }
-      const Node* n = *top.first;
-      ++top.first;
-      fn(n->path(), *n);
-      if (n->children_) stack.emplace_back(n->children_->begin(), n->children_->end());
-    }
+    walk_after("/", [&](const Node& n) {
+      fn(n.path(), n);
+      return Visit::kDescend;
+    });
   }
 
  private:
